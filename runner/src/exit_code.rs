@@ -1,0 +1,1 @@
+//! TODO: exit_code stage.

@@ -1,0 +1,27 @@
+//! parity: differential testing of a Rust port against the Go code it replaces.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! `spec → generate → execute → compare → shrink → corpus → report`.
+//! A binary registers its Rust functions in a [`Registry`] and calls [`main`].
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod cli;
+pub mod compare;
+pub mod corpus;
+pub mod execute;
+pub mod exit_code;
+pub mod generate;
+pub mod outcome;
+pub mod protocol;
+pub mod readable;
+pub mod registry;
+pub mod render;
+pub mod report;
+pub mod shrink;
+pub mod spec;
+pub mod value;
+pub mod worker;
+
+pub use cli::main;
+pub use registry::{Registry, Wire};

@@ -1,0 +1,216 @@
+//! The validated spec: typed, checked, ready for the pipeline. Nothing downstream sees TOML.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::value::{StructType, Type, Value};
+
+/// A validated spec file.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// The spec file as given (for messages), with forward slashes.
+    pub path: PathBuf,
+    /// The spec's name: its file stem (`specs/example.toml` → `example`). Names the corpus folder.
+    pub name: String,
+    /// Where the Go harness comes from.
+    pub go: GoSource,
+    /// Struct types declared under `[types]`, in file order.
+    pub structs: Vec<Arc<StructType>>,
+    /// The functions, in file order.
+    pub functions: Vec<FunctionSpec>,
+}
+
+/// Where the Go harness comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GoSource {
+    /// A Go main package directory (absolute), built with `go build` and cached.
+    Package {
+        /// The main package's directory, absolute.
+        dir: PathBuf,
+    },
+    /// A ready command; the first element is the program. Relative program paths were resolved
+    /// against the spec file's directory.
+    Command {
+        /// Program and arguments.
+        argv: Vec<String>,
+    },
+}
+
+/// A 1-based line and column in the spec file, for errors found after parsing (for example a
+/// signature that disagrees with the Go harness's handshake).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// One function under test.
+#[derive(Clone, Debug)]
+pub struct FunctionSpec {
+    /// The name in reports and in the corpus path; the Go name unless `name` says otherwise.
+    pub name: String,
+    /// The function's name in the Go harness registration.
+    pub go_name: String,
+    /// The function's name in the Rust registry.
+    pub rust_name: String,
+    /// Arguments in order.
+    pub args: Vec<ArgSpec>,
+    /// Results in order (not counting a trailing Go `error`).
+    pub results: Vec<Type>,
+    /// Whether the Go function returns a trailing `error` (Rust: `Result`).
+    pub error: bool,
+    /// How outcomes are compared.
+    pub compare: CompareRules,
+    /// Where the function's `[[function]]` table starts.
+    pub location: Location,
+}
+
+impl FunctionSpec {
+    /// The argument types in order.
+    pub fn arg_types(&self) -> Vec<Type> {
+        self.args.iter().map(|a| a.ty.clone()).collect()
+    }
+}
+
+/// One argument: its name (for reports), type and generation hints.
+#[derive(Clone, Debug)]
+pub struct ArgSpec {
+    /// The argument's name, as written in reports (`ParseAmount(s: "1.5")`).
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// How to generate it.
+    pub hints: Hints,
+}
+
+/// Generation hints for a value. Which fields apply depends on the type; validation has already
+/// rejected hints that do not fit the type.
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    /// Inclusive integer range (integer types).
+    pub int_range: Option<(i128, i128)>,
+    /// Inclusive float range (float types). Edge values outside it are not generated.
+    pub float_range: Option<(f64, f64)>,
+    /// Inclusive length bounds: characters for strings, bytes for `bytes`, elements for lists,
+    /// entries for maps.
+    pub len: Option<(usize, usize)>,
+    /// A regex that generated strings match (strings only).
+    pub regex: Option<String>,
+    /// The characters strings are drawn from (strings only).
+    pub charset: Option<Vec<char>>,
+    /// Whether strings may also be invalid UTF-8 (strings only; default false, because a Rust
+    /// `String` parameter cannot receive them).
+    pub invalid_utf8: bool,
+    /// Values always tried first, in order.
+    pub examples: Vec<Value>,
+    /// Hints for list elements and for the value inside an option.
+    pub items: Option<Box<Hints>>,
+    /// Hints for map keys.
+    pub keys: Option<Box<Hints>>,
+    /// Hints for map values.
+    pub values: Option<Box<Hints>>,
+    /// Hints for struct fields, by field position (declared with the struct under `[types]`).
+    pub fields: Vec<Hints>,
+}
+
+/// How two outcomes of one function are compared.
+#[derive(Clone, Debug)]
+pub struct CompareRules {
+    /// How error messages are compared.
+    pub errors: ErrorRule,
+    /// The rule for every value path not matched by `paths`.
+    pub default: ValueRule,
+    /// Per-path overrides, in file order; a later match overrides an earlier one field by field.
+    pub paths: Vec<PathRule>,
+}
+
+impl Default for CompareRules {
+    fn default() -> Self {
+        CompareRules {
+            errors: ErrorRule::Ignore,
+            default: ValueRule::default(),
+            paths: Vec::new(),
+        }
+    }
+}
+
+/// How error messages are compared when both sides return an error.
+#[derive(Clone, Debug)]
+pub enum ErrorRule {
+    /// Any two errors agree (the default: Go and Rust messages rarely match word for word).
+    Ignore,
+    /// Messages must be byte-identical.
+    Exact,
+    /// Each message is rewritten with `regex` → `replace` (Rust `regex` replacement syntax) on
+    /// both sides, then compared exactly.
+    Regex {
+        /// The pattern.
+        regex: regex::Regex,
+        /// The replacement.
+        replace: String,
+    },
+}
+
+/// How values at one path are compared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueRule {
+    /// Float comparison.
+    pub float: FloatRule,
+    /// Whether a list is compared as a multiset (order ignored).
+    pub unordered: bool,
+    /// Whether the value is ignored entirely.
+    pub ignore: bool,
+    /// Whether nil equals empty for lists, maps and bytes (default true).
+    pub nil_equals_empty: bool,
+    /// Whether NaNs must have the same payload bits (default false: any NaN equals any NaN).
+    pub nan_payload: bool,
+}
+
+impl Default for ValueRule {
+    fn default() -> Self {
+        ValueRule {
+            float: FloatRule::Exact,
+            unordered: false,
+            ignore: false,
+            nil_equals_empty: true,
+            nan_payload: false,
+        }
+    }
+}
+
+/// Float comparison.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FloatRule {
+    /// Bit-equal, except that −0 equals +0 is *not* assumed and NaN follows `nan_payload`.
+    Exact,
+    /// At most this many units in the last place apart (same sign).
+    Ulps(u64),
+    /// `|a-b| <= abs` or `|a-b| <= rel * max(|a|,|b|)`.
+    Tolerance {
+        /// Absolute tolerance.
+        abs: f64,
+        /// Relative tolerance.
+        rel: f64,
+    },
+}
+
+/// A per-path override. `path` is a pattern over result paths: `/0` is the first result, then
+/// struct field names, list indices and map keys, each segment may be `*`; a pattern also matches
+/// everything below it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathRule {
+    /// The path pattern, for example `/0/Items/*/Price`.
+    pub path: String,
+    /// Overrides [`ValueRule::float`].
+    pub float: Option<FloatRule>,
+    /// Overrides [`ValueRule::unordered`].
+    pub unordered: Option<bool>,
+    /// Overrides [`ValueRule::ignore`].
+    pub ignore: Option<bool>,
+    /// Overrides [`ValueRule::nil_equals_empty`].
+    pub nil_equals_empty: Option<bool>,
+    /// Overrides [`ValueRule::nan_payload`].
+    pub nan_payload: Option<bool>,
+}
