@@ -63,6 +63,11 @@ pub struct FunctionSpec {
     pub error: bool,
     /// How outcomes are compared.
     pub compare: CompareRules,
+    /// Set by signature checking: the Rust function returns `Option<T>` where Go returns
+    /// `(T, error)`, so a Rust `None` (encoded as `ok:[null]`) is read as an error outcome.
+    pub rust_none_is_error: bool,
+    /// The Go spelling of each parameter type, from the handshake (empty until checked).
+    pub go_params: Vec<String>,
     /// Where the function's `[[function]]` table starts.
     pub location: Location,
 }
