@@ -1,1 +1,194 @@
-//! TODO: worker stage.
+//! The Rust side's harness: the parity binary re-executed as `parity __worker`, serving its
+//! [`Registry`] over the protocol on stdio, exactly like the Go harness.
+//!
+//! Running Rust code in a separate process is what turns a panic that unwinds into a `panic`
+//! outcome, and an abort, stack overflow or infinite loop into a `crash` or `timeout` finding
+//! instead of a dead runner. See ARCHITECTURE.md for what the isolation costs.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::FromRawFd;
+use std::panic::{self, AssertUnwindSafe};
+
+use crate::protocol::{self, Parser, ReplyKind};
+use crate::registry::Registry;
+
+/// The argument that makes the binary serve as a worker.
+pub const WORKER_ARG: &str = "__worker";
+
+thread_local! {
+    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Moves stdout aside: returns a file on a duplicate of descriptor 1 for the protocol, and points
+/// descriptor 1 at stderr so that code under test printing to stdout cannot corrupt replies.
+fn protocol_output() -> File {
+    // SAFETY: plain descriptor duplication on descriptors this process owns; the new descriptor is
+    // owned by the returned File alone.
+    unsafe {
+        let fd = libc::dup(1);
+        assert!(fd >= 0, "dup(1) failed");
+        libc::dup2(2, 1);
+        File::from_raw_fd(fd)
+    }
+}
+
+/// Serves `registry` on stdio until end of input, then exits 0.
+pub fn serve(registry: &Registry) -> ! {
+    let out = protocol_output();
+    // A panic's message becomes the reply; the default hook's printing would only flood stderr.
+    panic::set_hook(Box::new(|info| {
+        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "Box<dyn Any>".to_string()
+        };
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
+    }));
+    let code = match serve_on(registry, std::io::stdin().lock(), out) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("parity worker: {e}");
+            3
+        }
+    };
+    std::process::exit(code)
+}
+
+fn serve_on(registry: &Registry, input: impl Read, mut out: impl Write) -> std::io::Result<()> {
+    let index: HashMap<&[u8], usize> = registry
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.sig.name.as_bytes(), i))
+        .collect();
+    out.write_all(&protocol::write_handshake(&registry.handshake()))?;
+    out.flush()?;
+    let mut input = BufReader::with_capacity(1 << 20, input);
+    let mut line = Vec::new();
+    let mut replies = Vec::with_capacity(1 << 20);
+    let mut payload = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            out.write_all(&replies)?;
+            return out.flush();
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        payload.clear();
+        let (id, kind) = handle(registry, &index, &line, &mut payload);
+        protocol::write_reply(&mut replies, id, kind, &payload);
+        // Flush only when no more requests are buffered: answers a lone request at once and a
+        // pipelined stream in large writes.
+        if input.buffer().is_empty() || replies.len() > 1 << 20 {
+            out.write_all(&replies)?;
+            replies.clear();
+            if input.buffer().is_empty() {
+                out.flush()?;
+            }
+        }
+    }
+}
+
+fn handle(
+    registry: &Registry,
+    index: &HashMap<&[u8], usize>,
+    line: &[u8],
+    payload: &mut Vec<u8>,
+) -> (u64, ReplyKind) {
+    let mut p = Parser::new(line);
+    let bad = |payload: &mut Vec<u8>, msg: String| {
+        payload.clear();
+        protocol::write_string(payload, msg.as_bytes());
+        ReplyKind::Bad
+    };
+    if p.expect(b"{\"id\":").is_err() {
+        return (0, bad(payload, "malformed request".into()));
+    }
+    let Ok(id) = p.u64() else {
+        return (0, bad(payload, "malformed request id".into()));
+    };
+    if p.expect(b",\"fn\":").is_err() {
+        return (id, bad(payload, "malformed request: expected `fn`".into()));
+    }
+    let name = match p.string_bytes() {
+        Ok(n) => n,
+        Err(e) => return (id, bad(payload, format!("malformed function name: {e}"))),
+    };
+    let Some(&i) = index.get(name.as_slice()) else {
+        return (
+            id,
+            bad(
+                payload,
+                format!("unknown function {:?}", String::from_utf8_lossy(&name)),
+            ),
+        );
+    };
+    if p.expect(b",\"args\":").is_err() {
+        return (
+            id,
+            bad(payload, "malformed request: expected `args`".into()),
+        );
+    }
+    let entry = &registry.entries[i];
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let kind = (entry.call)(&mut p, payload)?;
+        p.expect(b"}")?;
+        Ok::<_, protocol::DecodeError>(kind)
+    }));
+    match result {
+        Ok(Ok(kind)) => (id, kind),
+        Ok(Err(e)) => (id, bad(payload, format!("cannot decode arguments: {e}"))),
+        Err(_) => {
+            let msg = PANIC_MESSAGE
+                .with(|m| m.borrow_mut().take())
+                .unwrap_or_default();
+            payload.clear();
+            protocol::write_string(payload, msg.as_bytes());
+            (id, ReplyKind::Panic)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipelined_requests_are_answered_in_order_with_panics_and_rejections() {
+        let r = Registry::new()
+            .function("div", |a: i64, b: i64| a / b)
+            .function("len", |s: String| s.len() as u64);
+        let input = concat!(
+            "{\"id\":1,\"fn\":\"div\",\"args\":[6,3]}\n",
+            "{\"id\":2,\"fn\":\"div\",\"args\":[1,0]}\n",
+            "{\"id\":3,\"fn\":\"len\",\"args\":[\"\\udcff\"]}\n",
+            "{\"id\":4,\"fn\":\"nope\",\"args\":[]}\n",
+        );
+        let mut out = Vec::new();
+        let prev = panic::take_hook();
+        panic::set_hook(Box::new(|info| {
+            PANIC_MESSAGE.with(|m| {
+                *m.borrow_mut() = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
+            })
+        }));
+        serve_on(&r, input.as_bytes(), &mut out).unwrap();
+        panic::set_hook(prev);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines[0], r#"{"id":1,"ok":[2]}"#);
+        assert_eq!(lines[1], r#"{"id":2,"panic":"attempt to divide by zero"}"#);
+        assert!(
+            lines[2].starts_with(r#"{"id":3,"bad":"cannot decode arguments"#),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(lines[3], r#"{"id":4,"bad":"unknown function \"nope\""}"#);
+    }
+}
