@@ -1,1 +1,587 @@
-//! TODO: execute stage.
+//! Execution: runs inputs on both harnesses through persistent, pipelined processes.
+//!
+//! One [`Executor`] per job owns a Go *lane* and a Rust *lane*. A lane is a harness process plus
+//! a writer thread (so a hung child can never block us on a full pipe), a reader thread (so a child
+//! never blocks on a full stdout pipe) and a stderr thread (which keeps the last 64 KiB for crash
+//! reports). Inputs go out in batches whose size adapts so that one batch takes about
+//! [`TARGET_BATCH`]; both harnesses work on a batch at the same time.
+//!
+//! When a lane dies, hangs past its deadline or writes garbage, the replies already received are
+//! kept, the process group is killed and restarted, and every unanswered input is re-run *alone*:
+//! the input that crashes or times out on its own gets the `crash`/`timeout` outcome. This pins a
+//! failure on the one input that causes it even though replies are buffered.
+
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::outcome::{Outcome, Side};
+use crate::protocol::{self, Handshake, ReplyKind};
+use crate::spec::FunctionSpec;
+use crate::value::Value;
+
+/// How long one batch should take: long enough to amortize wake-ups, short enough that a hang
+/// is noticed soon after the per-call timeout.
+pub const TARGET_BATCH: Duration = Duration::from_millis(20);
+const MAX_BATCH: usize = 4096;
+const MAX_LINE: usize = 64 << 20;
+const STDERR_TAIL: usize = 64 << 10;
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How to start one harness.
+#[derive(Clone, Debug)]
+pub struct HarnessCommand {
+    /// Which side it serves.
+    pub side: Side,
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+}
+
+/// Why a harness could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The program could not be spawned.
+    #[error("failed to start the {side} harness `{program}`: {source}")]
+    Spawn {
+        /// Which side.
+        side: &'static str,
+        /// The program.
+        program: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The harness exited or said something other than a handshake.
+    #[error(
+        "the {side} harness `{program}` did not complete the handshake: {reason}{}",
+        tail_text(stderr)
+    )]
+    Handshake {
+        /// Which side.
+        side: &'static str,
+        /// The program.
+        program: String,
+        /// What went wrong.
+        reason: String,
+        /// The end of its stderr.
+        stderr: String,
+    },
+}
+
+fn tail_text(stderr: &str) -> String {
+    if stderr.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n--- its stderr ends with ---\n{}", last_lines(stderr, 20))
+    }
+}
+
+fn last_lines(s: &str, n: usize) -> String {
+    let lines: Vec<&str> = s.trim_end().lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+enum FromChild {
+    Lines(Vec<u8>),
+    Eof,
+    TooLong,
+}
+
+/// One harness process and its three helper threads.
+struct Lane {
+    cmd: HarnessCommand,
+    child: Child,
+    to_child: Option<Sender<Vec<u8>>>,
+    from_child: Receiver<FromChild>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+    handshake: Handshake,
+}
+
+/// Why a lane stopped answering.
+enum LaneFailure {
+    Crash(String),
+    Timeout,
+}
+
+impl Lane {
+    fn start(cmd: &HarnessCommand) -> Result<Lane, StartError> {
+        let mut command = Command::new(&cmd.program);
+        command
+            .args(&cmd.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &cmd.env {
+            command.env(k, v);
+        }
+        // Its own process group, so a timeout kills whatever the code under test spawned too.
+        command.process_group(0);
+        let mut child = command.spawn().map_err(|source| StartError::Spawn {
+            side: cmd.side.as_str(),
+            program: cmd.program.display().to_string(),
+            source,
+        })?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+
+        let (to_child, writer_rx) = mpsc::channel::<Vec<u8>>();
+        thread::spawn(move || write_loop(stdin, writer_rx));
+        let (reader_tx, from_child) = mpsc::channel();
+        thread::spawn(move || read_loop(&mut stdout, reader_tx));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let tail = stderr.clone();
+        thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n @ 1..) = stderr_pipe.read(&mut chunk) {
+                let mut t = tail.lock().unwrap();
+                t.extend_from_slice(&chunk[..n]);
+                if t.len() > 2 * STDERR_TAIL {
+                    let cut = t.len() - STDERR_TAIL;
+                    t.drain(..cut);
+                }
+            }
+        });
+        let mut lane = Lane {
+            cmd: cmd.clone(),
+            child,
+            to_child: Some(to_child),
+            from_child,
+            stderr,
+            buf: Vec::new(),
+            pos: 0,
+            handshake: Handshake {
+                protocol: 0,
+                harness: String::new(),
+                functions: vec![],
+                problems: vec![],
+            },
+        };
+        let fail = |lane: &mut Lane, reason: String| {
+            lane.kill();
+            StartError::Handshake {
+                side: cmd.side.as_str(),
+                program: cmd.program.display().to_string(),
+                reason,
+                stderr: lane.stderr_tail(),
+            }
+        };
+        match lane.next_line(Instant::now() + HANDSHAKE_TIMEOUT) {
+            Ok(line) => match protocol::parse_handshake(&line) {
+                Ok(hs) => lane.handshake = hs,
+                Err(e) => return Err(fail(&mut lane, e)),
+            },
+            Err(LaneFailure::Crash(why)) => return Err(fail(&mut lane, why)),
+            Err(LaneFailure::Timeout) => {
+                return Err(fail(
+                    &mut lane,
+                    format!("no handshake within {}s", HANDSHAKE_TIMEOUT.as_secs()),
+                ))
+            }
+        }
+        Ok(lane)
+    }
+
+    fn send(&self, bytes: Vec<u8>) {
+        if let Some(tx) = &self.to_child {
+            // A send error means the writer saw the child die; the reader will report it.
+            let _ = tx.send(bytes);
+        }
+    }
+
+    /// The next reply line (without `\n`), or why there is none.
+    fn next_line(&mut self, deadline: Instant) -> Result<Vec<u8>, LaneFailure> {
+        loop {
+            if let Some(nl) = self.buf[self.pos..].iter().position(|&b| b == b'\n') {
+                let line = self.buf[self.pos..self.pos + nl].to_vec();
+                self.pos += nl + 1;
+                return Ok(line);
+            }
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match self.from_child.recv_timeout(wait) {
+                Ok(FromChild::Lines(chunk)) => {
+                    self.buf = chunk;
+                    self.pos = 0;
+                }
+                Ok(FromChild::TooLong) => {
+                    return Err(LaneFailure::Crash(format!(
+                        "a reply exceeded {} MiB",
+                        MAX_LINE >> 20
+                    )))
+                }
+                Ok(FromChild::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                    return Err(LaneFailure::Crash(self.exit_description()))
+                }
+                Err(RecvTimeoutError::Timeout) => return Err(LaneFailure::Timeout),
+            }
+        }
+    }
+
+    /// Reads the reply to `id` and returns (kind, payload).
+    fn reply(&mut self, id: u64, deadline: Instant) -> Result<(ReplyKind, Vec<u8>), LaneFailure> {
+        let line = self.next_line(deadline)?;
+        match protocol::split_reply(&line) {
+            Ok(r) if r.id == id => Ok((r.kind, r.payload.to_vec())),
+            Ok(r) => Err(LaneFailure::Crash(format!(
+                "malformed reply: expected id {id}, got id {}",
+                r.id
+            ))),
+            Err(e) => Err(LaneFailure::Crash(format!(
+                "malformed reply ({e}): {}",
+                String::from_utf8_lossy(&line[..line.len().min(200)])
+            ))),
+        }
+    }
+
+    fn stderr_tail(&self) -> String {
+        // Give the stderr thread a moment to drain what a dying process wrote last.
+        thread::sleep(Duration::from_millis(20));
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    fn exit_description(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(s)) => break Some(s),
+                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                _ => break None,
+            }
+        };
+        let status = match status {
+            Some(s) => describe_status(s),
+            None => "closed its protocol output".to_string(),
+        };
+        let tail = last_lines(&self.stderr_tail(), 12);
+        if tail.is_empty() {
+            status
+        } else {
+            format!("{status}; stderr ends with:\n{tail}")
+        }
+    }
+
+    fn kill(&mut self) {
+        self.to_child = None;
+        // SAFETY: signalling our child's process group (created with process_group(0)).
+        unsafe {
+            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn restart(&mut self) -> Result<(), StartError> {
+        self.kill();
+        *self = Lane::start(&self.cmd)?;
+        Ok(())
+    }
+}
+
+impl Drop for Lane {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn describe_status(s: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (s.code(), s.signal()) {
+        (Some(c), _) => format!("exited with status {c}"),
+        (None, Some(sig)) => format!("killed by signal {sig} ({})", signal_name(sig)),
+        _ => s.to_string(),
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}
+
+fn write_loop(mut stdin: ChildStdin, rx: Receiver<Vec<u8>>) {
+    while let Ok(bytes) = rx.recv() {
+        if stdin.write_all(&bytes).and_then(|_| stdin.flush()).is_err() {
+            return;
+        }
+    }
+}
+
+fn read_loop(stdout: &mut impl Read, tx: Sender<FromChild>) {
+    let mut buf = vec![0u8; 256 << 10];
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            if buf.len() >= MAX_LINE {
+                let _ = tx.send(FromChild::TooLong);
+                return;
+            }
+            buf.resize(buf.len() * 2, 0);
+        }
+        match stdout.read(&mut buf[filled..]) {
+            Ok(0) | Err(_) => {
+                let _ = tx.send(FromChild::Eof);
+                return;
+            }
+            Ok(n) => {
+                let scan_from = filled;
+                filled += n;
+                if let Some(last) = buf[scan_from..filled].iter().rposition(|&b| b == b'\n') {
+                    let end = scan_from + last + 1;
+                    let chunk = buf[..end].to_vec();
+                    buf.copy_within(end..filled, 0);
+                    filled -= end;
+                    if tx.send(FromChild::Lines(chunk)).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The result of one input on both sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CasePair {
+    /// Both sides answered with byte-identical replies: they agree, whatever the rules.
+    Identical,
+    /// The replies differ (or `decode_all` was asked for); both outcomes decoded.
+    Outcomes(Outcome, Outcome),
+}
+
+/// Runs inputs on a Go lane and a Rust lane.
+pub struct Executor {
+    go: Lane,
+    rust: Lane,
+    timeout: Duration,
+    next_id: u64,
+    batch: usize,
+    per_call: Duration,
+}
+
+enum Reply {
+    Got(ReplyKind, Vec<u8>),
+    Failed(LaneFailure),
+}
+
+impl Executor {
+    /// Starts both harnesses and reads their handshakes.
+    pub fn start(
+        go: &HarnessCommand,
+        rust: &HarnessCommand,
+        timeout: Duration,
+    ) -> Result<Executor, StartError> {
+        let (go, rust) = thread::scope(|s| {
+            let g = s.spawn(|| Lane::start(go));
+            let r = Lane::start(rust);
+            (g.join().expect("lane start does not panic"), r)
+        });
+        Ok(Executor {
+            go: go?,
+            rust: rust?,
+            timeout,
+            next_id: 1,
+            batch: 16,
+            per_call: Duration::ZERO,
+        })
+    }
+
+    /// The handshake of one side.
+    pub fn handshake(&self, side: Side) -> &Handshake {
+        match side {
+            Side::Go => &self.go.handshake,
+            Side::Rust => &self.rust.handshake,
+        }
+    }
+
+    /// Runs `inputs` of `fun` on both sides. With `decode_all`, every pair is decoded (for
+    /// confirmation and the corpus); otherwise byte-identical replies come back as
+    /// [`CasePair::Identical`] without decoding, the fast path.
+    pub fn run(
+        &mut self,
+        fun: &FunctionSpec,
+        inputs: &[Vec<Value>],
+        decode_all: bool,
+    ) -> Result<Vec<CasePair>, StartError> {
+        let mut out = Vec::with_capacity(inputs.len());
+        let mut rest = inputs;
+        while !rest.is_empty() {
+            let n = self.batch.min(rest.len());
+            let started = Instant::now();
+            self.run_batch(fun, &rest[..n], decode_all, &mut out)?;
+            self.adapt(n, started.elapsed());
+            rest = &rest[n..];
+        }
+        Ok(out)
+    }
+
+    fn adapt(&mut self, n: usize, elapsed: Duration) {
+        let per_call = elapsed / n as u32;
+        self.per_call = if self.per_call.is_zero() {
+            per_call
+        } else {
+            (self.per_call * 3 + per_call) / 4
+        };
+        if elapsed < TARGET_BATCH / 2 && n == self.batch {
+            self.batch = (self.batch * 2).min(MAX_BATCH);
+        } else if elapsed > TARGET_BATCH * 2 {
+            self.batch = (self.batch / 2).max(1);
+        }
+    }
+
+    fn run_batch(
+        &mut self,
+        fun: &FunctionSpec,
+        inputs: &[Vec<Value>],
+        decode_all: bool,
+        out: &mut Vec<CasePair>,
+    ) -> Result<(), StartError> {
+        let types = fun.arg_types();
+        let first_id = self.next_id;
+        self.next_id += inputs.len() as u64;
+        let mut go_buf = Vec::with_capacity(inputs.len() * 48);
+        let mut rust_buf = Vec::with_capacity(inputs.len() * 48);
+        for (i, args) in inputs.iter().enumerate() {
+            let id = first_id + i as u64;
+            protocol::write_request(&mut go_buf, id, &fun.go_name, args, &types);
+            protocol::write_request(&mut rust_buf, id, &fun.rust_name, args, &types);
+        }
+        self.go.send(go_buf);
+        self.rust.send(rust_buf);
+        let deadline = Instant::now() + self.timeout + self.per_call * (inputs.len() as u32) * 4;
+        let go = collect(&mut self.go, first_id, inputs.len(), deadline);
+        let rust = collect(&mut self.rust, first_id, inputs.len(), deadline);
+        let go = self.recover(Side::Go, fun, inputs, go)?;
+        let rust = self.recover(Side::Rust, fun, inputs, rust)?;
+        for (g, r) in go.into_iter().zip(rust) {
+            out.push(pair(fun, g, r, decode_all));
+        }
+        Ok(())
+    }
+
+    /// Re-runs, alone, every input a failed lane left unanswered.
+    fn recover(
+        &mut self,
+        side: Side,
+        fun: &FunctionSpec,
+        inputs: &[Vec<Value>],
+        mut replies: Vec<Reply>,
+    ) -> Result<Vec<Reply>, StartError> {
+        let Some(first_missing) = replies.iter().position(|r| matches!(r, Reply::Failed(_))) else {
+            return Ok(replies);
+        };
+        let types = fun.arg_types();
+        let name = match side {
+            Side::Go => &fun.go_name,
+            Side::Rust => &fun.rust_name,
+        };
+        let lane = match side {
+            Side::Go => &mut self.go,
+            Side::Rust => &mut self.rust,
+        };
+        let mut dead = true;
+        for i in first_missing..inputs.len() {
+            if dead {
+                lane.restart()?;
+            }
+            let id = self.next_id;
+            self.next_id += 1;
+            let mut buf = Vec::new();
+            protocol::write_request(&mut buf, id, name, &inputs[i], &types);
+            lane.send(buf);
+            match lane.reply(id, Instant::now() + self.timeout) {
+                Ok((kind, payload)) => {
+                    replies[i] = Reply::Got(kind, payload);
+                    dead = false;
+                }
+                Err(failure) => {
+                    if matches!(failure, LaneFailure::Timeout) {
+                        lane.kill();
+                    }
+                    replies[i] = Reply::Failed(failure);
+                    dead = true;
+                }
+            }
+        }
+        if dead {
+            lane.restart()?;
+        }
+        Ok(replies)
+    }
+}
+
+/// Reads `n` replies starting at `first_id`; after a failure the rest are marked failed too
+/// (they will be re-run alone).
+fn collect(lane: &mut Lane, first_id: u64, n: usize, deadline: Instant) -> Vec<Reply> {
+    let mut replies = Vec::with_capacity(n);
+    for i in 0..n {
+        match lane.reply(first_id + i as u64, deadline) {
+            Ok((kind, payload)) => replies.push(Reply::Got(kind, payload)),
+            Err(f) => {
+                if matches!(f, LaneFailure::Timeout) {
+                    lane.kill();
+                }
+                replies.extend((i..n).map(|_| Reply::Failed(LaneFailure::Crash(String::new()))));
+                break;
+            }
+        }
+    }
+    replies
+}
+
+fn pair(fun: &FunctionSpec, go: Reply, rust: Reply, decode_all: bool) -> CasePair {
+    if !decode_all {
+        if let (Reply::Got(gk, gp), Reply::Got(rk, rp)) = (&go, &rust) {
+            if gk == rk && gp == rp {
+                return CasePair::Identical;
+            }
+        }
+    }
+    CasePair::Outcomes(
+        decode(fun, go, false),
+        decode(fun, rust, fun.rust_none_is_error),
+    )
+}
+
+fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
+    match reply {
+        Reply::Got(kind, payload) => {
+            let results = if none_is_error {
+                fun.results
+                    .iter()
+                    .map(|t| crate::value::Type::Option(Box::new(t.clone())))
+                    .collect()
+            } else {
+                fun.results.clone()
+            };
+            match protocol::decode_outcome(kind, &payload, &results) {
+                Ok(Outcome::Ok(v)) if none_is_error && v.first() == Some(&Value::Nil) => {
+                    Outcome::Error(b"None".to_vec())
+                }
+                Ok(o) => o,
+                Err(e) => Outcome::Crash(format!(
+                    "malformed reply payload ({e}): {}",
+                    String::from_utf8_lossy(&payload[..payload.len().min(200)])
+                )),
+            }
+        }
+        Reply::Failed(LaneFailure::Crash(why)) => Outcome::Crash(why),
+        Reply::Failed(LaneFailure::Timeout) => Outcome::Timeout,
+    }
+}
