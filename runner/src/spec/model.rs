@@ -73,6 +73,31 @@ pub struct FunctionSpec {
 }
 
 impl FunctionSpec {
+    /// A function with default names, no hints and default comparison rules; for tests and for
+    /// building specs in code.
+    pub fn new(name: &str, args: Vec<(&str, Type)>, results: Vec<Type>, error: bool) -> FunctionSpec {
+        FunctionSpec {
+            name: name.to_string(),
+            go_name: name.to_string(),
+            rust_name: name.to_string(),
+            args: args
+                .into_iter()
+                .map(|(n, ty)| ArgSpec {
+                    name: n.to_string(),
+                    ty,
+                    hints: Hints::default(),
+                    location: Location::default(),
+                })
+                .collect(),
+            results,
+            error,
+            compare: CompareRules::default(),
+            rust_none_is_error: false,
+            go_params: Vec::new(),
+            location: Location::default(),
+        }
+    }
+
     /// The argument types in order.
     pub fn arg_types(&self) -> Vec<Type> {
         self.args.iter().map(|a| a.ty.clone()).collect()
@@ -88,6 +113,8 @@ pub struct ArgSpec {
     pub ty: Type,
     /// How to generate it.
     pub hints: Hints,
+    /// Where the argument is declared.
+    pub location: Location,
 }
 
 /// Generation hints for a value. Which fields apply depends on the type; validation has already
