@@ -75,7 +75,12 @@ pub struct FunctionSpec {
 impl FunctionSpec {
     /// A function with default names, no hints and default comparison rules; for tests and for
     /// building specs in code.
-    pub fn new(name: &str, args: Vec<(&str, Type)>, results: Vec<Type>, error: bool) -> FunctionSpec {
+    pub fn new(
+        name: &str,
+        args: Vec<(&str, Type)>,
+        results: Vec<Type>,
+        error: bool,
+    ) -> FunctionSpec {
         FunctionSpec {
             name: name.to_string(),
             go_name: name.to_string(),
