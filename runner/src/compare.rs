@@ -309,48 +309,81 @@ impl<'a> Walker<'a> {
         self.both("exact", &ty, go, rust)
     }
 
+    /// Whether a later-acting rule sets `ignore = false` somewhere strictly below this path.
+    fn unignored_below(&self) -> bool {
+        let depth = self.path.len();
+        self.rules
+            .paths
+            .iter()
+            .zip(&self.patterns)
+            .any(|(pr, pattern)| {
+                pr.ignore == Some(false)
+                    && pattern.len() > depth
+                    && pattern.iter().zip(&self.path).all(|(p, s)| s.matches(p))
+            })
+    }
+
+    /// A difference in the node's own properties, unless the node is `shallow` (see [`Self::walk`]).
+    fn own(&self, shallow: bool, rule: &str, ty: &Type, go: &Value, rust: &Value) -> Option<Found> {
+        if shallow {
+            None
+        } else {
+            self.both(rule, ty, go, rust)
+        }
+    }
+
+    /// Compares two values of type `ty` at the current path. An ignored node is skipped, unless a
+    /// path rule un-ignores something below it (`ignore = true` on `/0`, then `ignore = false` on
+    /// `/0/*/Units`): then the node is walked *shallow*, its own properties (nil-ness, length, key
+    /// set, scalar value) are not compared and its children (common indices, common keys, fields)
+    /// are, each under its own rule.
     fn walk(&mut self, ty: &Type, go: &Value, rust: &Value) -> Option<Found> {
         let rule = self.rule_here();
-        if rule.ignore {
+        if rule.ignore && !self.unignored_below() {
             return None;
         }
+        let shallow = rule.ignore;
         match (ty, go, rust) {
             (Type::Option(_), Value::Nil, Value::Nil) => None,
             (Type::Option(_), Value::Nil, _) | (Type::Option(_), _, Value::Nil) => {
-                self.both("nil-pointer", ty, go, rust)
+                self.own(shallow, "nil-pointer", ty, go, rust)
             }
             (Type::Option(inner), _, _) => self.walk(inner, go, rust),
             (Type::F64, Value::F64(g), Value::F64(r)) => {
                 let name = float_diff(&rule, Float::of64(*g), Float::of64(*r))?;
-                self.both(&name, ty, go, rust)
+                self.own(shallow, &name, ty, go, rust)
             }
             (Type::F32, Value::F32(g), Value::F32(r)) => {
                 let name = float_diff(&rule, Float::of32(*g), Float::of32(*r))?;
-                self.both(&name, ty, go, rust)
+                self.own(shallow, &name, ty, go, rust)
             }
             (Type::Bytes | Type::List(_) | Type::Map(..), _, _) => {
                 if is_nil(go) != is_nil(rust) && is_empty(go) && is_empty(rust) {
                     return if rule.nil_equals_empty {
                         None
                     } else {
-                        self.both("nil-vs-empty", ty, go, rust)
+                        self.own(shallow, "nil-vs-empty", ty, go, rust)
                     };
                 }
                 let (g, r) = (or_empty(go, ty), or_empty(rust, ty));
                 match (ty, &*g, &*r) {
-                    (Type::Bytes, Value::Bytes(g), Value::Bytes(r)) => {
-                        (g != r).then(|| self.both("exact", ty, go, rust)).flatten()
+                    (Type::Bytes, Value::Bytes(g), Value::Bytes(r)) if g != r => {
+                        self.own(shallow, "exact", ty, go, rust)
                     }
+                    (Type::Bytes, Value::Bytes(_), Value::Bytes(_)) => None,
                     (Type::List(elem), Value::List(g), Value::List(r)) => {
-                        if g.len() != r.len() {
-                            self.both("length", ty, go, rust)
+                        if g.len() != r.len() && (!shallow || rule.unordered) {
+                            self.own(shallow, "length", ty, go, rust)
                         } else if rule.unordered {
                             self.unordered(elem, g, r)
                         } else {
                             self.list(elem, g, r)
                         }
                     }
-                    (Type::Map(kt, vt), Value::Map(g), Value::Map(r)) => self.map(kt, vt, g, r),
+                    (Type::Map(kt, vt), Value::Map(g), Value::Map(r)) => {
+                        self.map(kt, vt, g, r, shallow)
+                    }
+                    _ if shallow => None,
                     _ => self.untyped(go, rust),
                 }
             }
@@ -368,7 +401,7 @@ impl<'a> Walker<'a> {
                 None
             }
             _ if go == rust => None,
-            _ => self.both("exact", ty, go, rust),
+            _ => self.own(shallow, "exact", ty, go, rust),
         }
     }
 
@@ -428,14 +461,15 @@ impl<'a> Walker<'a> {
         vt: &Type,
         g: &[(Value, Value)],
         r: &[(Value, Value)],
+        shallow: bool,
     ) -> Option<Found> {
         let mut g: Vec<&(Value, Value)> = g.iter().collect();
         let mut r: Vec<&(Value, Value)> = r.iter().collect();
         g.sort_by(|a, b| a.0.cmp(&b.0));
         r.sort_by(|a, b| a.0.cmp(&b.0));
-        // Key sets first: the first key, in key order, present on one side only.
+        // Key sets first (unless shallow): the first key, in key order, present on one side only.
         let (mut a, mut b) = (0, 0);
-        while a < g.len() || b < r.len() {
+        while !shallow && (a < g.len() || b < r.len()) {
             let order = match (g.get(a), r.get(b)) {
                 (Some(x), Some(y)) => x.0.cmp(&y.0),
                 (Some(_), None) => Ordering::Less,
