@@ -25,7 +25,10 @@
 //! `EUR` matches `["EUR"]`, `42` matches `[42]`. A pattern matches every path it is a prefix of.
 //!
 //! The rule at a path is the function's default [`ValueRule`], overridden field by field by each
-//! matching [`PathRule`] in file order.
+//! matching [`PathRule`](crate::spec::PathRule) in file order. An ignored node is skipped with
+//! everything below it, unless a rule un-ignores a path below it; see `Walker::walk`.
+//!
+//! For `error-regex` the reported messages are the rewritten ones, since those were compared.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
