@@ -48,7 +48,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
         Ok(raw) => raw,
         Err(e) => {
             let hint = unknown_key_hint(&e.message);
-            let message = match e.path {
+            let message = match context(e.path.as_deref(), &e.message) {
                 Some(p) => format!("in `{p}`: {}", e.message),
                 None => e.message,
             };
@@ -58,6 +58,21 @@ pub fn load_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
     };
     let spec = validate::validate(path, text, raw, &mut d);
     d.finish(spec)
+}
+
+/// The key path worth showing before a parser message: without the unknown key itself, which
+/// the message already names.
+fn context<'p>(path: Option<&'p str>, message: &str) -> Option<&'p str> {
+    let path = path?;
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once('`'))
+        .map(|(key, _)| key);
+    match unknown {
+        Some(key) if path == key => None,
+        Some(key) => Some(path.strip_suffix(key)?.strip_suffix('.').unwrap_or(path)),
+        None => Some(path),
+    }
 }
 
 /// For serde's "unknown field `exmaples`, expected one of `name`, `examples`…": the closest key.

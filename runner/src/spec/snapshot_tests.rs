@@ -168,6 +168,33 @@ path = "/users/{id}"
         check: None,
     },
     Case {
+        name: "top_level_typo",
+        reason: "a misspelt table name suggests the valid one",
+        spec: r#"[[functions]]
+name = "F"
+"#,
+        check: None,
+    },
+    Case {
+        name: "wrong_value_type",
+        reason: "a key with a value of the wrong TOML type names the key path and the expected type",
+        spec: r#"[[function]]
+name = "F"
+error = "yes"
+"#,
+        check: None,
+    },
+    Case {
+        name: "go_both_forms",
+        reason: "[go] must have exactly one of `package` and `command`",
+        spec: r#"command = ["./bin/harness"]
+
+[[function]]
+name = "F"
+"#,
+        check: None,
+    },
+    Case {
         name: "missing_rust_function",
         reason: "a function missing from the Rust registry suggests the close registered name",
         spec: r#"[[function]]
@@ -229,6 +256,20 @@ results = ["Money"]
             &[("Neg", &["GoMoney"], &["Money"], false)],
             &[("Neg", &["RustMoney"], &["Money"], false)],
             &["function `Round`: parameter 1 has unsupported type `chan int`"],
+        )),
+    },
+    Case {
+        name: "error_flag_and_arity",
+        reason: "an error flag or an argument count that differs from a side is reported with the fix",
+        spec: r#"[[function]]
+name = "Div"
+args = [{ name = "a", type = "i64" }, { name = "b", type = "i64" }]
+results = ["i64"]
+"#,
+        check: Some((
+            &[("Div", &["i64", "i64"], &["i64"], true)],
+            &[("Div", &["i64"], &["i64"], false)],
+            &[],
         )),
     },
 ];

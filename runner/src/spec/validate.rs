@@ -12,7 +12,7 @@ use crate::value::{Field, StructType, Type, SCALAR_TYPES};
 use super::compare::compare_rules;
 use super::error::{closest, display_path, Diags};
 use super::hints::{fill_struct_hints, hints};
-use super::model::{ArgSpec, CompareRules, FunctionSpec, GoSource, Hints, Location, Spec};
+use super::model::{ArgSpec, FunctionSpec, GoSource, Hints, Location, Spec};
 use super::raw::{RawArg, RawFunction, RawGo, RawSpec, RawStruct};
 
 /// Turns a parsed file into a [`Spec`]. Problems go to `d`; the returned spec is only meaningful
