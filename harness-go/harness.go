@@ -260,11 +260,8 @@ func (r *registry) serve(in io.Reader, out io.Writer) error {
 func (r *registry) handle(b []byte, line []byte) []byte {
 	p := &r.parser
 	p.reset(line)
-	req, msg, idOK := parseRequestHead(p)
+	req, msg := parseRequestHead(p)
 	if msg != "" {
-		if !idOK {
-			req.id = 0
-		}
 		return appendMessageReply(b, req.id, replyBad, msg)
 	}
 	f := r.byName[string(req.fn)]

@@ -97,37 +97,37 @@ func appendMessageReply(b []byte, id uint64, kind replyKind, msg string) []byte 
 	return appendReplyTail(b)
 }
 
-// request is the head of a request line: its id, its function name (aliasing the line or the
-// parser's scratch) and the parser positioned at the `args` array.
+// request is the head of a request line: its id and its function name (aliasing the line or the
+// parser's scratch).
 type request struct {
 	id uint64
 	fn []byte
 }
 
 // parseRequestHead parses `{"id":N,"fn":"Name","args":` and leaves p at the arguments array.
-// The message of a failure is meant for a `bad` reply; ok is false when the id itself could not
-// be read (the reply then echoes id 0).
-func parseRequestHead(p *parser) (req request, msg string, idOK bool) {
+// The message of a failure is meant for a `bad` reply; req.id stays 0 when the id itself could not
+// be read.
+func parseRequestHead(p *parser) (req request, msg string) {
 	if p.expect(`{"id":`) != nil {
-		return req, "malformed request", false
+		return req, "malformed request"
 	}
 	id, err := p.u64()
 	if err != nil {
-		return req, "malformed request id", false
+		return req, "malformed request id"
 	}
 	req.id = id
 	if p.expect(`,"fn":`) != nil {
-		return req, "malformed request: expected `fn`", true
+		return req, "malformed request: expected `fn`"
 	}
 	name, err := p.str()
 	if err != nil {
-		return req, "malformed function name: " + err.Error(), true
+		return req, "malformed function name: " + err.Error()
 	}
 	req.fn = name
 	if p.expect(`,"args":`) != nil {
-		return req, "malformed request: expected `args`", true
+		return req, "malformed request: expected `args`"
 	}
-	return req, "", true
+	return req, ""
 }
 
 // decodeError says why bytes on the wire could not be decoded, and where.
@@ -477,7 +477,8 @@ func appendString(b []byte, s string) []byte {
 }
 
 // float32Bits reads a float32's bits without a float conversion: converting through float64 (as
-// reflect.Value.Float does) sets the quiet bit of a signalling NaN. v must be addressable.
+// reflect.Value.Float does) sets the quiet bit of a signalling NaN, so values are read through
+// their address.
 func float32Bits(addr unsafe.Pointer) uint32 {
 	return *(*uint32)(addr)
 }
