@@ -11,13 +11,13 @@ mod admissible;
 mod compile;
 mod edges;
 
-use std::sync::Arc;
-
 use proptest::strategy::{BoxedStrategy, Just, NewTree, Strategy};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 pub use admissible::admissible;
-pub(crate) use admissible::char_len;
+pub(crate) use admissible::{
+    char_len, field_hints, int_domain, item_hints, key_hints, option_hints, value_hints,
+};
 use compile::{compile, Gen};
 
 use crate::spec::{FunctionSpec, Hints};
@@ -26,11 +26,11 @@ use crate::value::{Type, Value};
 /// A proptest strategy for values of `ty` under `hints` (`examples` aside: they are for
 /// [`Generator`]). Its value trees do not shrink; parity shrinks with `shrink`, on typed values.
 pub fn value_strategy(ty: &Type, hints: &Hints) -> BoxedStrategy<Value> {
-    GenStrategy(Arc::new(compile(ty, hints))).boxed()
+    GenStrategy(compile(ty, hints)).boxed()
 }
 
 #[derive(Debug)]
-struct GenStrategy(Arc<Gen>);
+struct GenStrategy(Gen);
 
 impl Strategy for GenStrategy {
     type Tree = Just<Value>;

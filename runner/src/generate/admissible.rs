@@ -91,7 +91,10 @@ pub(crate) fn in_float_range(x: f64, range: Option<(f64, f64)>) -> bool {
 }
 
 fn len_ok(n: usize, len: Option<(usize, usize)>) -> bool {
-    len.map_or(true, |(lo, hi)| lo <= n && n <= hi)
+    match len {
+        Some((lo, hi)) => lo <= n && n <= hi,
+        None => true,
+    }
 }
 
 /// Compiles `pattern` so that it must match a whole string. A pattern the `regex` crate rejects
@@ -111,7 +114,10 @@ fn regex_matches(pattern: &str, bytes: &[u8]) -> bool {
         let re = cache
             .entry(pattern.to_string())
             .or_insert_with(|| full_match_regex(pattern));
-        re.as_ref().map_or(true, |re| re.is_match(bytes))
+        match re {
+            Some(re) => re.is_match(bytes),
+            None => true,
+        }
     })
 }
 
@@ -140,7 +146,10 @@ impl StrRules {
             self.len,
             self.charset.as_deref(),
             self.invalid_utf8,
-            |b| self.regex.as_ref().map_or(true, |re| re.is_match(b)),
+            |b| match &self.regex {
+                Some(re) => re.is_match(b),
+                None => true,
+            },
         )
     }
 }
@@ -188,7 +197,10 @@ pub fn admissible(v: &Value, ty: &Type, hints: &Hints) -> bool {
             hints.len,
             hints.charset.as_deref(),
             hints.invalid_utf8,
-            |b| hints.regex.as_deref().map_or(true, |p| regex_matches(p, b)),
+            |b| match hints.regex.as_deref() {
+                Some(p) => regex_matches(p, b),
+                None => true,
+            },
         ),
         (Type::Bytes, Value::Nil) | (Type::List(_), Value::Nil) | (Type::Map(..), Value::Nil) => {
             len_ok(0, hints.len)

@@ -195,7 +195,7 @@ fn pick_len(rng: &mut TestRng, len: Option<(usize, usize)>, soft: usize) -> usiz
 
 /// Whether a collection may be nil or empty under its `len` hint.
 fn may_be_empty(len: Option<(usize, usize)>) -> bool {
-    len.map_or(true, |(lo, _)| lo == 0)
+    !matches!(len, Some((lo, _)) if lo > 0)
 }
 
 /// An order for "sorted" lists that sorts floats numerically (values order them by bits).
@@ -381,9 +381,10 @@ impl StrGen {
     fn new(hints: &Hints) -> StrGen {
         let rules = StrRules::new(hints);
         let regex = hints.regex.as_deref().and_then(|p| {
-            let generated = proptest::string::string_regex(p)
-                .or_else(|_| proptest::string::string_regex(strip_anchors(p)));
-            generated.ok().map(Strategy::boxed)
+            proptest::string::string_regex(p)
+                .ok()
+                .or_else(|| proptest::string::string_regex(strip_anchors(p)).ok())
+                .map(Strategy::boxed)
         });
         let mut edges: Vec<Vec<u8>> = edges::STR_EDGES
             .iter()
@@ -498,7 +499,7 @@ impl StrGen {
             Some(set) => {
                 if chance(rng, 15) {
                     let c = *pick(rng, set);
-                    s.extend(std::iter::repeat(c).take(n));
+                    s.extend((0..n).map(|_| c));
                 } else {
                     s.extend((0..n).map(|_| *pick(rng, set)));
                 }
