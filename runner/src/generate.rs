@@ -10,6 +10,7 @@
 mod admissible;
 mod compile;
 mod edges;
+mod strings;
 
 use proptest::strategy::{BoxedStrategy, Just, NewTree, Strategy};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};

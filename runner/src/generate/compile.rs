@@ -10,27 +10,27 @@
 use std::cmp::Ordering;
 
 use proptest::prelude::Rng;
-use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{TestRng, TestRunner};
 
 use super::admissible::{
     admissible, field_hints, in_float_range, int_bounds, int_domain, item_hints, key_hints,
-    option_hints, value_hints, StrRules,
+    option_hints, value_hints,
 };
 use super::edges;
+use super::strings::StrGen;
 use crate::spec::Hints;
 use crate::value::{Type, Value};
 
 /// Default maximum string length in characters (long repeats aside).
-const SOFT_STR_LEN: usize = 32;
+pub(super) const SOFT_STR_LEN: usize = 32;
 /// Default maximum list length.
 const SOFT_LIST_LEN: usize = 16;
 /// Default maximum map size.
 const SOFT_MAP_LEN: usize = 8;
 /// Longest generated repeat, in characters.
-const LONG_REPEAT: usize = 200;
+pub(super) const LONG_REPEAT: usize = 200;
 /// How many times a generate-then-check step retries before falling back.
-const RETRIES: usize = 16;
+pub(super) const RETRIES: usize = 16;
 
 /// A compiled generator for one type under its hints.
 #[derive(Debug)]
@@ -60,15 +60,6 @@ pub(crate) struct FloatGen {
     f32: bool,
     range: Option<(f64, f64)>,
     edges: Vec<Value>,
-}
-
-#[derive(Debug)]
-pub(crate) struct StrGen {
-    rules: StrRules,
-    /// The regex generator, when a regex is given and proptest can generate it.
-    regex: Option<BoxedStrategy<String>>,
-    edges: Vec<Vec<u8>>,
-    invalid_edges: Vec<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -152,16 +143,16 @@ pub(crate) fn below(rng: &mut TestRng, n: u64) -> u64 {
     ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
 }
 
-fn chance(rng: &mut TestRng, percent: u64) -> bool {
+pub(super) fn chance(rng: &mut TestRng, percent: u64) -> bool {
     below(rng, 100) < percent
 }
 
-fn pick<'a, T>(rng: &mut TestRng, xs: &'a [T]) -> &'a T {
+pub(super) fn pick<'a, T>(rng: &mut TestRng, xs: &'a [T]) -> &'a T {
     &xs[below(rng, xs.len() as u64) as usize]
 }
 
 /// A uniform draw from `lo..=hi`; the span is at most 2^64.
-fn int_in(rng: &mut TestRng, lo: i128, hi: i128) -> i128 {
+pub(super) fn int_in(rng: &mut TestRng, lo: i128, hi: i128) -> i128 {
     let span = (hi - lo) as u128 + 1;
     if span > u128::from(u64::MAX) {
         lo + i128::from(rng.next_u64())
@@ -170,13 +161,13 @@ fn int_in(rng: &mut TestRng, lo: i128, hi: i128) -> i128 {
     }
 }
 
-fn usize_in(rng: &mut TestRng, lo: usize, hi: usize) -> usize {
+pub(super) fn usize_in(rng: &mut TestRng, lo: usize, hi: usize) -> usize {
     int_in(rng, lo as i128, hi.max(lo) as i128) as usize
 }
 
 /// A length for a string, list or map: small by default; under a `len` hint, often near its
 /// lower bound, sometimes exactly at a bound.
-fn pick_len(rng: &mut TestRng, len: Option<(usize, usize)>, soft: usize) -> usize {
+pub(super) fn pick_len(rng: &mut TestRng, len: Option<(usize, usize)>, soft: usize) -> usize {
     match len {
         None if chance(rng, 30) => usize_in(rng, 0, 4),
         None => usize_in(rng, 0, soft),
@@ -372,199 +363,6 @@ impl FloatGen {
             }
             _ => int_in(rng, -1000, 1000) as f64,
         }
-    }
-}
-
-// --- strings --------------------------------------------------------------------------------
-
-impl StrGen {
-    fn new(hints: &Hints) -> StrGen {
-        let rules = StrRules::new(hints);
-        let regex = hints.regex.as_deref().and_then(|p| {
-            proptest::string::string_regex(p)
-                .ok()
-                .or_else(|| proptest::string::string_regex(strip_anchors(p)).ok())
-                .map(Strategy::boxed)
-        });
-        let mut edges: Vec<Vec<u8>> = edges::STR_EDGES
-            .iter()
-            .map(|s| s.as_bytes().to_vec())
-            .collect();
-        for unit in ["a", "ß", " ", "9"] {
-            edges.push(unit.repeat(64).into_bytes());
-        }
-        edges.retain(|e| rules.admits(e));
-        let invalid_edges = if hints.invalid_utf8 {
-            let mut v: Vec<Vec<u8>> = edges::INVALID_UTF8.iter().map(|b| b.to_vec()).collect();
-            v.retain(|e| rules.admits(e));
-            v
-        } else {
-            Vec::new()
-        };
-        StrGen {
-            rules,
-            regex,
-            edges,
-            invalid_edges,
-        }
-    }
-
-    fn draw(&self, runner: &mut TestRunner) -> Vec<u8> {
-        if self.rules.regex.is_some() || self.regex.is_some() {
-            return self.draw_regex(runner);
-        }
-        let rng = runner.rng();
-        let r = below(rng, 100);
-        if r < 40 && !self.edges.is_empty() {
-            return pick(rng, &self.edges).clone();
-        }
-        if r < 52 && !self.invalid_edges.is_empty() {
-            return pick(rng, &self.invalid_edges).clone();
-        }
-        if r < 55 {
-            if let Some(s) = self.long_repeat(rng) {
-                return s;
-            }
-        }
-        let mut s = self.random(rng);
-        if self.rules.invalid_utf8 && chance(rng, 30) {
-            let mut spliced = s.clone();
-            let at = char_boundary(&s, below(rng, s.len() as u64 + 1) as usize);
-            let bad = pick(rng, edges::INVALID_UTF8);
-            spliced.splice(at..at, bad.iter().copied());
-            if self.rules.admits(&spliced) {
-                s = spliced;
-            }
-        }
-        s
-    }
-
-    fn draw_regex(&self, runner: &mut TestRunner) -> Vec<u8> {
-        if chance(runner.rng(), 20) && !self.edges.is_empty() {
-            return pick(runner.rng(), &self.edges).clone();
-        }
-        let mut last = Vec::new();
-        for _ in 0..RETRIES {
-            last = match &self.regex {
-                Some(strategy) => match strategy.new_tree(runner) {
-                    Ok(tree) => tree.current().into_bytes(),
-                    Err(_) => break,
-                },
-                // Proptest cannot generate this regex: draw printable strings and filter.
-                None => self.random(runner.rng()),
-            };
-            if self.rules.admits(&last) {
-                return last;
-            }
-        }
-        // The regex and the other hints rarely agree: an admissible edge if there is one,
-        // else the last attempt (the hints may be contradictory; validation cannot tell).
-        if self.edges.is_empty() {
-            last
-        } else {
-            pick(runner.rng(), &self.edges).clone()
-        }
-    }
-
-    /// A repeated unit, longer than the default length, within the `len` hint.
-    fn long_repeat(&self, rng: &mut TestRng) -> Option<Vec<u8>> {
-        let (lo, hi) = self.rules.len.unwrap_or((0, LONG_REPEAT));
-        let lo = lo.max(SOFT_STR_LEN + 1);
-        let hi = hi.min(lo.max(LONG_REPEAT));
-        if lo > hi {
-            return None;
-        }
-        let n = usize_in(rng, lo, hi);
-        let unit: Vec<char> = match &self.rules.charset {
-            Some(set) if set.is_empty() => return None,
-            Some(set) => vec![*pick(rng, set)],
-            None => [
-                "a", "ab", "ß", "é", "0", " ", "9", "𝄞", "e\u{301}", "İ", "ΑΣ",
-            ][below(rng, 11) as usize]
-                .chars()
-                .collect(),
-        };
-        let s: String = unit.iter().cycle().take(n).collect();
-        let s = s.into_bytes();
-        self.rules.admits(&s).then_some(s)
-    }
-
-    /// A random valid string: its length from the hint, its characters from the charset or from
-    /// one palette per string (ASCII, whitespace, number-like, special, any code point).
-    fn random(&self, rng: &mut TestRng) -> Vec<u8> {
-        let n = pick_len(rng, self.rules.len, SOFT_STR_LEN);
-        let mut s = String::with_capacity(n);
-        match &self.rules.charset {
-            Some(set) if set.is_empty() => {}
-            Some(set) => {
-                if chance(rng, 15) {
-                    let c = *pick(rng, set);
-                    s.extend((0..n).map(|_| c));
-                } else {
-                    s.extend((0..n).map(|_| *pick(rng, set)));
-                }
-            }
-            None => {
-                let palette = below(rng, 6);
-                for _ in 0..n {
-                    s.push(random_char(rng, palette));
-                }
-            }
-        }
-        s.into_bytes()
-    }
-}
-
-fn random_char(rng: &mut TestRng, palette: u64) -> char {
-    let ascii =
-        |rng: &mut TestRng, lo: u8, hi: u8| char::from(int_in(rng, lo.into(), hi.into()) as u8);
-    match palette {
-        0 => {
-            if chance(rng, 80) {
-                ascii(rng, b'a', b'z')
-            } else {
-                ascii(rng, b'0', b'9')
-            }
-        }
-        1 => ascii(rng, 0x20, 0x7e),
-        2 => match below(rng, 3) {
-            0 => *pick(rng, edges::WHITESPACE),
-            _ => ascii(rng, 0x20, 0x7e),
-        },
-        3 => *pick(rng, edges::NUMBERISH),
-        4 => match below(rng, 2) {
-            0 => *pick(rng, edges::SPECIAL),
-            _ => ascii(rng, 0x20, 0x7e),
-        },
-        _ => {
-            // Any scalar value, weighted towards each UTF-8 length.
-            let (lo, hi) = *pick(
-                rng,
-                &[
-                    (0u32, 0x7f),
-                    (0x80, 0x7ff),
-                    (0x800, 0xffff),
-                    (0x1_0000, 0x10_ffff),
-                ],
-            );
-            char::from_u32(int_in(rng, lo.into(), hi.into()) as u32).unwrap_or('\u{fffd}')
-        }
-    }
-}
-
-fn char_boundary(s: &[u8], mut at: usize) -> usize {
-    while at < s.len() && (s[at] & 0xc0) == 0x80 {
-        at += 1;
-    }
-    at
-}
-
-/// `^…$` around a pattern: proptest cannot generate anchors, and matching is whole-string anyway.
-fn strip_anchors(p: &str) -> &str {
-    let p = p.strip_prefix('^').unwrap_or(p);
-    match p.strip_suffix('$') {
-        Some(q) if !q.ends_with('\\') => q,
-        _ => p,
     }
 }
 
