@@ -42,6 +42,25 @@ pub enum Stopped {
     Time(Duration),
 }
 
+impl Stopped {
+    /// For a shrink cut short, the note a report prints, naming the setting to raise:
+    /// `stopped shrinking after 1024 iterations (raise --max-shrink-iters; current: 1024)`.
+    pub fn note(&self, budget: &Budget) -> Option<String> {
+        match self {
+            Stopped::Minimal => None,
+            Stopped::Iterations(n) => Some(format!(
+                "stopped shrinking after {n} iterations (raise --max-shrink-iters; current: {})",
+                budget.max_iters
+            )),
+            Stopped::Time(t) => Some(format!(
+                "stopped shrinking after {:.1}s (raise --max-shrink-time; current: {}s)",
+                t.as_secs_f64(),
+                budget.max_time.as_secs_f64()
+            )),
+        }
+    }
+}
+
 /// The result of shrinking.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shrunk {

@@ -247,6 +247,10 @@ fn an_exhausted_iteration_budget_is_reported_with_the_count() {
     assert_eq!(s.stopped, Stopped::Iterations(5));
     assert_eq!((s.tried, s.accepted, calls), (5, 0, vec![5]));
     assert_eq!(s.input, vec![Value::Int(i64::MAX)]);
+    assert_eq!(
+        s.stopped.note(&b).as_deref(),
+        Some("stopped shrinking after 5 iterations (raise --max-shrink-iters; current: 5)")
+    );
 }
 
 #[test]
