@@ -10,6 +10,9 @@
 mod moves;
 mod order;
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use crate::spec::FunctionSpec;
@@ -37,6 +40,25 @@ pub enum Stopped {
     Iterations(u64),
     /// The time budget ran out after this long; the input may shrink further.
     Time(Duration),
+}
+
+impl Stopped {
+    /// For a shrink cut short, the note a report prints, naming the setting to raise:
+    /// `stopped shrinking after 1024 iterations (raise --max-shrink-iters; current: 1024)`.
+    pub fn note(&self, budget: &Budget) -> Option<String> {
+        match self {
+            Stopped::Minimal => None,
+            Stopped::Iterations(n) => Some(format!(
+                "stopped shrinking after {n} iterations (raise --max-shrink-iters; current: {})",
+                budget.max_iters
+            )),
+            Stopped::Time(t) => Some(format!(
+                "stopped shrinking after {:.1}s (raise --max-shrink-time; current: {}s)",
+                t.as_secs_f64(),
+                budget.max_time.as_secs_f64()
+            )),
+        }
+    }
 }
 
 /// The result of shrinking.
@@ -67,21 +89,32 @@ pub fn shrink(
     let (mut tried, mut accepted) = (0u64, 0u64);
     'step: loop {
         let mut cursor = Cursor::new(fun, &current);
+        let mut pending = cursor.next(&current);
         loop {
-            let room = budget.max_iters.saturating_sub(tried);
-            let batch = cursor.take(&current, BATCH.min(room.try_into().unwrap_or(BATCH)));
-            if batch.is_empty() {
-                let stopped = if !cursor.exhausted(&current) {
-                    Stopped::Iterations(tried)
-                } else {
-                    Stopped::Minimal
-                };
+            let Some(first) = pending.take() else {
                 return Shrunk {
                     input: current,
                     accepted,
                     tried,
-                    stopped,
+                    stopped: Stopped::Minimal,
                 };
+            };
+            let room = budget.max_iters.saturating_sub(tried);
+            if room == 0 {
+                return Shrunk {
+                    input: current,
+                    accepted,
+                    tried,
+                    stopped: Stopped::Iterations(tried),
+                };
+            }
+            let size = BATCH.min(usize::try_from(room).unwrap_or(BATCH));
+            let mut batch = vec![first];
+            while batch.len() < size {
+                match cursor.next(&current) {
+                    Some(c) => batch.push(c),
+                    None => break,
+                }
             }
             if start.elapsed() >= budget.max_time {
                 return Shrunk {
@@ -94,21 +127,24 @@ pub fn shrink(
             let verdicts = test(&batch);
             tried += batch.len() as u64;
             if let Some(i) = (0..batch.len()).find(|i| verdicts.get(*i) == Some(&true)) {
-                current = batch.into_iter().nth(i).expect("index within the batch");
+                current = batch.swap_remove(i);
                 accepted += 1;
                 continue 'step;
             }
+            pending = cursor.next(&current);
         }
     }
 }
 
 /// Walks the candidates of one input, argument by argument, computing each argument's edits
-/// only when the walk reaches it.
+/// only when the walk reaches it, and skipping edits that are not admissible, not simpler, or
+/// that repeat an earlier candidate.
 struct Cursor<'a> {
     fun: &'a FunctionSpec,
     arg: usize,
-    edits: Vec<Edit>,
+    edits: Vec<Edit<'a>>,
     pos: usize,
+    seen: HashSet<u64>,
 }
 
 impl<'a> Cursor<'a> {
@@ -118,6 +154,7 @@ impl<'a> Cursor<'a> {
             arg: 0,
             edits: Vec::new(),
             pos: 0,
+            seen: HashSet::new(),
         };
         c.load(input);
         c
@@ -138,24 +175,33 @@ impl<'a> Cursor<'a> {
         self.pos = 0;
     }
 
-    fn exhausted(&mut self, input: &[Value]) -> bool {
-        if self.pos >= self.edits.len() {
-            self.arg += 1;
-            self.load(input);
-        }
-        self.edits.is_empty()
-    }
-
-    /// Up to `n` candidate inputs, in order.
-    fn take(&mut self, input: &[Value], n: usize) -> Vec<Vec<Value>> {
-        let mut out = Vec::with_capacity(n);
-        while out.len() < n && !self.exhausted(input) {
-            let mut candidate = input.to_vec();
-            candidate[self.arg] = apply(&input[self.arg], &self.edits[self.pos]);
+    /// The next candidate input, if any.
+    fn next(&mut self, input: &[Value]) -> Option<Vec<Value>> {
+        loop {
+            if self.pos >= self.edits.len() {
+                if self.edits.is_empty() {
+                    return None;
+                }
+                self.arg += 1;
+                self.load(input);
+                continue;
+            }
+            let edit = &self.edits[self.pos];
             self.pos += 1;
-            out.push(candidate);
+            let Some(arg) = apply(&input[self.arg], edit) else {
+                continue;
+            };
+            let mut h = DefaultHasher::new();
+            (self.arg, &arg).hash(&mut h);
+            if !self.seen.insert(h.finish()) {
+                continue;
+            }
+            let mut candidate = Vec::with_capacity(input.len());
+            candidate.extend_from_slice(&input[..self.arg]);
+            candidate.push(arg);
+            candidate.extend_from_slice(&input[self.arg + 1..]);
+            return Some(candidate);
         }
-        out
     }
 }
 

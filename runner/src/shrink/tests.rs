@@ -247,6 +247,10 @@ fn an_exhausted_iteration_budget_is_reported_with_the_count() {
     assert_eq!(s.stopped, Stopped::Iterations(5));
     assert_eq!((s.tried, s.accepted, calls), (5, 0, vec![5]));
     assert_eq!(s.input, vec![Value::Int(i64::MAX)]);
+    assert_eq!(
+        s.stopped.note(&b).as_deref(),
+        Some("stopped shrinking after 5 iterations (raise --max-shrink-iters; current: 5)")
+    );
 }
 
 #[test]
@@ -339,4 +343,33 @@ fn shrinking_is_deterministic_and_candidates_stay_admissible_on_generated_inputs
         shrunk += 1;
     }
     assert!(shrunk > 50);
+}
+
+#[test]
+fn a_long_byte_string_shrinks_to_the_byte_that_matters() {
+    let f = fun1(Type::Bytes, Hints::default());
+    let mut b: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+    b[12_345] = 0xff;
+    let s = shrink_with(
+        &f,
+        vec![Value::Bytes(b)],
+        |c| matches!(&c[0], Value::Bytes(b) if b.contains(&0xff)),
+    );
+    assert_eq!(s.input, vec![Value::Bytes(vec![0xff])]);
+}
+
+#[test]
+fn a_batch_never_repeats_a_candidate() {
+    let f = fun1(Type::String, Hints::default());
+    let mut batches = Vec::new();
+    let mut test = |batch: &[Vec<Value>]| {
+        batches.push(batch.to_vec());
+        vec![false; batch.len()]
+    };
+    let s = shrink(&f, vec![Value::str("bbbbbbbb")], &budget(), &mut test);
+    let all: Vec<&Vec<Value>> = batches.iter().flatten().collect();
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), unique.len());
+    // "", then the removals that leave 4, 6 and 7 "b"s, then "abbbbbbb", "bbbbbbba"…
+    assert_eq!(s.tried, 1 + 3 + 8);
 }
