@@ -12,8 +12,7 @@ pub fn float_v(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
     }
-    // `{:e}` gives the shortest digits that round-trip, as Go's formatting uses: "-1.5e-7".
-    let sci = format!("{f:e}");
+    let sci = shortest_sci(f);
     let (mantissa, exp) = sci
         .split_once('e')
         .expect("`{:e}` always writes an exponent");
@@ -57,6 +56,26 @@ pub fn float_v(f: f64) -> String {
     out
 }
 
+/// The shortest digits that round-trip, in `{:e}` form ("-1.5e-7"), chosen as Go chooses them.
+///
+/// Rust's `{:e}` finds the same number of digits as Go, but when the exact binary value lies
+/// exactly halfway between two such candidates Rust takes the upper one and Go (Dragonbox) the
+/// even one: -1112850129604576.25 is "-1.1128501296045762e+15" in Go, "…763e15" in Rust.
+/// Rust's fixed-precision formatting rounds ties to even, so re-rounding to that many digits
+/// gives Go's pick, unless that candidate falls outside the round-trip interval (the interval is
+/// lopsided at powers of two), where the shortest one is the only choice.
+fn shortest_sci(f: f64) -> String {
+    let shortest = format!("{f:e}");
+    let mantissa = shortest.split('e').next().unwrap_or_default();
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+    let even = format!("{:.*e}", digits.saturating_sub(1), f);
+    if even.parse::<f64>() == Ok(f) {
+        even
+    } else {
+        shortest
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::float_v;
@@ -76,6 +95,7 @@ mod tests {
             (f64::INFINITY, "+Inf"),
             (f64::NEG_INFINITY, "-Inf"),
             (f64::NAN, "NaN"),
+            (-1112850129604576.25, "-1.1128501296045762e+15"),
         ];
         for (f, want) in cases {
             assert_eq!(float_v(f), want, "formatting {f:?}");
