@@ -95,7 +95,11 @@ mod tests {
             (f64::INFINITY, "+Inf"),
             (f64::NEG_INFINITY, "-Inf"),
             (f64::NAN, "NaN"),
-            (-1112850129604576.25, "-1.1128501296045762e+15"),
+            // Exactly -1112850129604576.25, halfway between two 17-digit candidates.
+            (
+                f64::from_bits(0xc30f_a10c_e54e_7f02),
+                "-1.1128501296045762e+15",
+            ),
         ];
         for (f, want) in cases {
             assert_eq!(float_v(f), want, "formatting {f:?}");
