@@ -325,7 +325,9 @@ fn float_moves(x: f64, f32: bool) -> Vec<f64> {
 }
 
 /// Empty, chunk removals, then each character replaced by a simpler one: `a`, its ASCII lower
-/// case, `0`, `A`, the simplest character of the charset.
+/// case, `0`, `A`, the simplest character of the charset, then a familiar character of each UTF-8
+/// length (`é`, `€`, `😀`), so that a bug that needs a multi-byte character is reported with one a
+/// reader recognizes.
 fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
     let us = units(s);
     let mut out = removals(us.len());
@@ -336,10 +338,19 @@ fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
     for (i, (_, c)) in us.iter().enumerate() {
         let rank = char_rank(*c);
         let lower = c.map(|c| c.to_ascii_lowercase());
-        let mut tried: Vec<char> = Vec::with_capacity(5);
-        for r in [Some('a'), lower, Some('0'), Some('A'), simplest_in_charset]
-            .into_iter()
-            .flatten()
+        let mut tried: Vec<char> = Vec::with_capacity(8);
+        for r in [
+            Some('a'),
+            lower,
+            Some('0'),
+            Some('A'),
+            simplest_in_charset,
+            Some('é'),
+            Some('€'),
+            Some('😀'),
+        ]
+        .into_iter()
+        .flatten()
         {
             if char_rank(Some(r)) < rank && !tried.contains(&r) {
                 tried.push(r);
