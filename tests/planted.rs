@@ -71,17 +71,17 @@ const PLANTED: &[Planted] = &[
     },
     Planted {
         function: "Spin",
-        input: &[("n", "7")],
+        input: &[("s", r#""spin""#)],
         go_class: "ok",
         rust_class: "timeout",
-        reason: "Rust loops forever on 7",
+        reason: "Rust loops forever on \"spin\"",
     },
     Planted {
         function: "Nest",
-        input: &[("n", "3")],
+        input: &[("s", r#""deep""#)],
         go_class: "ok",
         rust_class: "crash",
-        reason: "Rust recurses without end on 3 and overflows its stack",
+        reason: "Rust recurses without end on \"deep\" and overflows its stack",
     },
 ];
 
