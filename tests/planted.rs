@@ -206,10 +206,20 @@ fn the_same_seed_gives_a_byte_identical_report() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let second = run(&args);
     second.assert_code(1);
+    let differing: Vec<String> = first
+        .stdout
+        .lines()
+        .zip(second.stdout.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .take(10)
+        .map(|(i, (a, b))| format!("line {}:\n  first:  {a}\n  second: {b}", i + 1))
+        .collect();
     assert!(
         first.stdout == second.stdout,
-        "two runs with seed 1 differ:\n--- first ---\n{}\n--- second ---\n{}",
-        common::short(&first.stdout),
-        common::short(&second.stdout)
+        "two runs with seed 1 differ ({} and {} lines); first differing lines:\n{}",
+        first.stdout.lines().count(),
+        second.stdout.lines().count(),
+        differing.join("\n")
     );
 }
