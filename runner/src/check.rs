@@ -1,1 +1,575 @@
-//! TODO: check stage.
+//! The main loop of `parity check`: load the spec, start both sides, replay the corpus, generate
+//! and run inputs, then confirm, minimize, store and report every divergence.
+//!
+//! Determinism: inputs are generated in fixed-size chunks, chunk `c` from a seed derived from the
+//! run's seed and `c`, so input number `i` is the same whatever `--jobs` says and whichever job
+//! runs it. Findings are processed in input order after the generation phase, so the same seed
+//! gives the same report.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::compare::{self, Divergence, Verdict};
+use crate::corpus::{self, CorpusError};
+use crate::execute::{CasePair, Executor, HarnessCommand, StartError};
+use crate::exit_code::ExitCode;
+use crate::generate::Generator;
+use crate::gobuild::{self, BuildError};
+use crate::outcome::{Class, Outcome, Side};
+use crate::readable;
+use crate::render;
+use crate::report::{
+    Event, Finding, FindingKind, FunctionSummary, Origin, Reporter, RunSummary, ShrinkNote,
+};
+use crate::shrink::{self, Budget, Stopped};
+use crate::spec::{self, FunctionSpec, GoSource, Spec, SpecError};
+use crate::value::Value;
+
+/// Inputs per generation chunk: the unit of work a job claims.
+const CHUNK: u64 = 2048;
+/// Diverging inputs kept per function for confirmation and minimization.
+const KEEP_DIVERGING: usize = 64;
+/// Diverging inputs minimized per function: every distinct way of diverging first, then more
+/// inputs (they often minimize to other bugs of the same shape) up to this many.
+const MINIMIZE_PER_FUNCTION: usize = 4;
+/// How many extra times a diverging input is re-run on both sides before it is believed.
+const CONFIRM_RUNS: usize = 2;
+
+/// What to check and how.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The spec file.
+    pub spec_path: PathBuf,
+    /// The seed of the generation.
+    pub seed: u64,
+    /// Generated cases per function (`None`: until `time` runs out).
+    pub cases: Option<u64>,
+    /// Time budget per function for generated cases.
+    pub time: Option<Duration>,
+    /// Only this function (the spec's name).
+    pub function: Option<String>,
+    /// Parallel jobs, each with its own Go and Rust harness.
+    pub jobs: usize,
+    /// Per-call timeout.
+    pub timeout: Duration,
+    /// Minimization budget.
+    pub shrink: Budget,
+    /// The corpus root folder.
+    pub corpus_root: PathBuf,
+    /// How to start the Rust side.
+    pub rust: HarnessCommand,
+}
+
+/// Why a check could not run to the end. Findings are not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The spec is invalid or disagrees with a harness.
+    #[error("{0}")]
+    Spec(#[from] SpecError),
+    /// The command line asked for something that does not exist.
+    #[error("{0}")]
+    Usage(String),
+    /// The Go harness did not build.
+    #[error("{0}")]
+    Build(#[from] BuildError),
+    /// A harness did not start or restart.
+    #[error("{0}")]
+    Start(#[from] StartError),
+    /// The corpus could not be read or written.
+    #[error("{0}")]
+    Corpus(#[from] CorpusError),
+}
+
+impl CheckError {
+    /// The exit code this error ends the run with.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CheckError::Spec(_) | CheckError::Usage(_) => ExitCode::UsageOrSpecError,
+            CheckError::Build(_) | CheckError::Start(_) => ExitCode::HarnessStartupFailed,
+            CheckError::Corpus(CorpusError::Malformed { .. }) => ExitCode::UsageOrSpecError,
+            CheckError::Corpus(CorpusError::Io { .. }) => ExitCode::InternalError,
+        }
+    }
+}
+
+/// The Go harness command for a spec: builds a package, or uses the ready command.
+pub fn go_command(spec: &Spec) -> Result<HarnessCommand, BuildError> {
+    let (program, args) = match &spec.go {
+        GoSource::Package { dir } => (gobuild::build(dir)?, Vec::new()),
+        GoSource::Command { argv } => (PathBuf::from(&argv[0]), argv[1..].to_vec()),
+    };
+    Ok(HarnessCommand {
+        side: Side::Go,
+        program,
+        args,
+        env: Vec::new(),
+    })
+}
+
+/// Runs a whole check, reporting through `reporter`. Returns the summary; its `findings` decide
+/// the exit code.
+pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, CheckError> {
+    let mut spec = spec::load(&opts.spec_path)?;
+    let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
+    if let Some(name) = &opts.function {
+        if !spec.functions.iter().any(|f| &f.name == name) {
+            let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
+            return Err(CheckError::Usage(format!(
+                "error: no function `{name}` in {}\n(hint: the spec's functions are: {})",
+                opts.spec_path.display(),
+                names.join(", ")
+            )));
+        }
+        spec.functions.retain(|f| &f.name == name);
+    }
+    let go = go_command(&spec)?;
+    let jobs = opts.jobs.max(1);
+    let mut execs = vec![Executor::start(&go, &opts.rust, opts.timeout)?];
+    spec::check_signatures(
+        &mut spec,
+        &source,
+        execs[0].handshake(Side::Go),
+        execs[0].handshake(Side::Rust),
+    )?;
+    for _ in 1..jobs {
+        execs.push(Executor::start(&go, &opts.rust, opts.timeout)?);
+    }
+    let names: Vec<String> = spec.functions.iter().map(|f| f.name.clone()).collect();
+    reporter.event(&Event::RunStarted {
+        spec: &opts.spec_path,
+        seed: opts.seed,
+        jobs,
+        functions: &names,
+    });
+    let mut summary = RunSummary {
+        seed: opts.seed,
+        ..RunSummary::default()
+    };
+    for fun in &spec.functions {
+        let fs = check_function(&spec, fun, opts, &mut execs, reporter)?;
+        summary.findings += fs.findings;
+        reporter.event(&Event::FunctionFinished(&fs));
+        summary.functions.push(fs);
+    }
+    reporter.event(&Event::RunFinished(&summary));
+    Ok(summary)
+}
+
+/// A diverging input found while exploring.
+struct Diverging {
+    index: u64,
+    input: Vec<Value>,
+    divergence: Divergence,
+}
+
+struct Explored {
+    cases: u64,
+    rejected: u64,
+    diverging: Vec<Diverging>,
+    elapsed: Duration,
+}
+
+fn check_function(
+    spec: &Spec,
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    execs: &mut [Executor],
+    reporter: &mut dyn Reporter,
+) -> Result<FunctionSummary, CheckError> {
+    let mut fs = FunctionSummary {
+        function: fun.name.clone(),
+        ..FunctionSummary::default()
+    };
+    let mut reported: Vec<Vec<Value>> = Vec::new();
+
+    // The corpus first: yesterday's divergences are today's regression tests.
+    let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
+    fs.replayed = entries.len() as u64;
+    if !entries.is_empty() {
+        let inputs: Vec<Vec<Value>> = entries.iter().map(|e| e.input.clone()).collect();
+        let pairs = execs[0].run(fun, &inputs, true)?;
+        for (entry, pair) in entries.iter().zip(pairs) {
+            let (go, rust) = outcomes(pair);
+            let shown = display_path(&entry.path);
+            match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                Verdict::Agree | Verdict::Rejected { .. } => {
+                    fs.fixed += 1;
+                    reporter.event(&Event::CorpusFixed {
+                        function: &fun.name,
+                        path: &shown,
+                    });
+                }
+                Verdict::Diverge(d) => {
+                    let f = finding(
+                        fun,
+                        &entry.input,
+                        &go,
+                        &rust,
+                        d,
+                        Origin::Corpus(shown.clone()),
+                    );
+                    let f = Finding {
+                        corpus_file: Some(shown),
+                        ..f
+                    };
+                    reported.push(entry.input.clone());
+                    fs.findings += 1;
+                    reporter.event(&Event::Finding(&f));
+                }
+            }
+        }
+    }
+
+    let explored = explore(fun, opts, execs, reporter)?;
+    fs.cases = explored.cases;
+    fs.rejected = explored.rejected;
+    fs.elapsed = explored.elapsed;
+
+    for d in pick_for_minimizing(explored.diverging) {
+        if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
+            fs.findings += 1;
+            reporter.event(&Event::Finding(&f));
+        }
+    }
+    Ok(fs)
+}
+
+fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
+    match pair {
+        CasePair::Outcomes(g, r) => (g, r),
+        CasePair::Identical => unreachable!("decode_all runs return outcomes"),
+    }
+}
+
+/// The seed of generation chunk `c`: splitmix64 of the run seed and the chunk number.
+fn chunk_seed(seed: u64, c: u64) -> u64 {
+    let mut z = seed ^ c.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The inputs of chunk `c`; chunk 0 starts with the spec's examples, later chunks skip them.
+fn chunk_inputs(fun: &FunctionSpec, seed: u64, c: u64, n: u64) -> Vec<Vec<Value>> {
+    let mut g = Generator::new(fun, chunk_seed(seed, c));
+    if c > 0 {
+        let examples = fun
+            .args
+            .iter()
+            .map(|a| a.hints.examples.len())
+            .max()
+            .unwrap_or(0);
+        for _ in 0..examples {
+            g.next_input();
+        }
+    }
+    (0..n).map(|_| g.next_input()).collect()
+}
+
+/// The generation phase: jobs claim chunks until the case or time budget is spent.
+fn explore(
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    execs: &mut [Executor],
+    reporter: &mut dyn Reporter,
+) -> Result<Explored, CheckError> {
+    let started = Instant::now();
+    let deadline = opts.time.map(|t| started + t);
+    let total = opts.cases.unwrap_or(u64::MAX);
+    let next_chunk = AtomicU64::new(0);
+    let done_cases = AtomicU64::new(0);
+    let results: Mutex<Vec<Explored>> = Mutex::new(Vec::new());
+    let error: Mutex<Option<StartError>> = Mutex::new(None);
+    let (finished_tx, finished_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        for exec in execs.iter_mut() {
+            let (next_chunk, done_cases, results, error) =
+                (&next_chunk, &done_cases, &results, &error);
+            let finished = finished_tx.clone();
+            s.spawn(move || {
+                let mine = explore_job(fun, opts, exec, deadline, total, next_chunk, done_cases);
+                match mine {
+                    Ok(mine) => results.lock().unwrap().push(mine),
+                    Err(e) => *error.lock().unwrap() = Some(e),
+                }
+                let _ = finished.send(());
+            });
+        }
+        drop(finished_tx);
+        // The reporter is not shared with the jobs: this thread reports their progress until
+        // every job has hung up.
+        loop {
+            match finished_rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(()) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    reporter.event(&Event::Progress {
+                        function: &fun.name,
+                        cases: done_cases.load(Ordering::Relaxed),
+                        elapsed: started.elapsed(),
+                    })
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    });
+    if let Some(e) = error.into_inner().unwrap() {
+        return Err(e.into());
+    }
+    let mut all = Explored {
+        cases: 0,
+        rejected: 0,
+        diverging: Vec::new(),
+        elapsed: started.elapsed(),
+    };
+    for part in results.into_inner().unwrap() {
+        all.cases += part.cases;
+        all.rejected += part.rejected;
+        all.diverging.extend(part.diverging);
+    }
+    all.diverging.sort_by_key(|d| d.index);
+    all.diverging.truncate(KEEP_DIVERGING);
+    Ok(all)
+}
+
+/// One job's share of the generation phase: claims chunks until the budget is spent.
+fn explore_job(
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    exec: &mut Executor,
+    deadline: Option<Instant>,
+    total: u64,
+    next_chunk: &AtomicU64,
+    done_cases: &AtomicU64,
+) -> Result<Explored, StartError> {
+    let mut mine = Explored {
+        cases: 0,
+        rejected: 0,
+        diverging: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    loop {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(mine);
+        }
+        let c = next_chunk.fetch_add(1, Ordering::Relaxed);
+        let first = c.saturating_mul(CHUNK);
+        if first >= total {
+            return Ok(mine);
+        }
+        let n = CHUNK.min(total - first);
+        let inputs = chunk_inputs(fun, opts.seed, c, n);
+        let pairs = exec.run(fun, &inputs, false)?;
+        for (i, (input, pair)) in inputs.into_iter().zip(pairs).enumerate() {
+            let CasePair::Outcomes(go, rust) = pair else {
+                continue;
+            };
+            match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                Verdict::Agree => {}
+                Verdict::Rejected { .. } => mine.rejected += 1,
+                Verdict::Diverge(divergence) => {
+                    if mine.diverging.len() < KEEP_DIVERGING {
+                        mine.diverging.push(Diverging {
+                            index: first + i as u64,
+                            input,
+                            divergence,
+                        });
+                    }
+                }
+            }
+        }
+        mine.cases += n;
+        done_cases.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// Chooses which diverging inputs to minimize: the first of every distinct way of diverging
+/// (classes, path, rule), then, for value differences only, the earliest others up to
+/// [`MINIMIZE_PER_FUNCTION`] in all. A class difference (ok against panic) is one bug however many
+/// inputs show it; values that differ at the same path often come from several bugs (two Unicode
+/// case rules), and the extra inputs are deduplicated again after minimization.
+fn pick_for_minimizing(diverging: Vec<Diverging>) -> Vec<Diverging> {
+    let mut picked: Vec<Diverging> = Vec::new();
+    let mut rest = Vec::new();
+    for d in diverging {
+        if !picked.iter().any(|p| p.divergence.same_way(&d.divergence)) {
+            picked.push(d);
+        } else if d.divergence.go_class == d.divergence.rust_class {
+            rest.push(d);
+        }
+    }
+    let room = MINIMIZE_PER_FUNCTION.saturating_sub(picked.len());
+    picked.extend(rest.into_iter().take(room));
+    picked.sort_by_key(|d| d.index);
+    picked
+}
+
+/// Whether two answers of the same side to the same input are the same answer. Crash reports
+/// and timeouts are compared by class: their texts carry addresses and timings.
+fn same_answer(a: &Outcome, b: &Outcome) -> bool {
+    match (a.class(), b.class()) {
+        (Class::Crash, Class::Crash) | (Class::Timeout, Class::Timeout) => true,
+        _ => a == b,
+    }
+}
+
+fn confirm_and_minimize(
+    spec: &Spec,
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    exec: &mut Executor,
+    d: Diverging,
+    reported: &mut Vec<Vec<Value>>,
+) -> Result<Option<Finding>, CheckError> {
+    if reported.contains(&d.input) {
+        return Ok(None);
+    }
+    // Confirm: the same input, asked again on both sides, must get the same answers.
+    let repeated: Vec<Vec<Value>> = vec![d.input.clone(); CONFIRM_RUNS + 1];
+    let answers: Vec<(Outcome, Outcome)> = exec
+        .run(fun, &repeated, true)?
+        .into_iter()
+        .map(outcomes)
+        .collect();
+    let (go0, rust0) = answers[0].clone();
+    for (go, rust) in &answers[1..] {
+        for (side, first, then) in [(Side::Go, &go0, go), (Side::Rust, &rust0, rust)] {
+            if !same_answer(first, then) {
+                reported.push(d.input.clone());
+                let mut f = finding(
+                    fun,
+                    &d.input,
+                    &go0,
+                    &rust0,
+                    d.divergence.clone(),
+                    Origin::Generated,
+                );
+                f.kind = FindingKind::Nondeterministic {
+                    side,
+                    first: readable::pretty_outcome(first, &fun.results),
+                    then: readable::pretty_outcome(then, &fun.results),
+                };
+                return Ok(Some(f));
+            }
+        }
+    }
+    let Verdict::Diverge(original) = compare::compare(&fun.compare, &fun.results, &go0, &rust0)
+    else {
+        // It agreed when asked again in decoded form: nothing to report.
+        return Ok(None);
+    };
+
+    // Minimize, keeping only candidates that diverge the same way.
+    let mut failure: Option<StartError> = None;
+    let mut test = |candidates: &[Vec<Value>]| -> Vec<bool> {
+        if failure.is_some() {
+            return vec![false; candidates.len()];
+        }
+        match exec.run(fun, candidates, true) {
+            Ok(pairs) => pairs
+                .into_iter()
+                .map(|p| {
+                    let (go, rust) = outcomes(p);
+                    matches!(compare::compare(&fun.compare, &fun.results, &go, &rust),
+                        Verdict::Diverge(c) if c.same_way(&original))
+                })
+                .collect(),
+            Err(e) => {
+                failure = Some(e);
+                vec![false; candidates.len()]
+            }
+        }
+    };
+    let shrunk = shrink::shrink(fun, d.input.clone(), &opts.shrink, &mut test);
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    let (go, rust) = outcomes(
+        exec.run(fun, std::slice::from_ref(&shrunk.input), true)?
+            .remove(0),
+    );
+    let (input, go, rust, divergence) =
+        match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+            Verdict::Diverge(div) => (shrunk.input, go, rust, div),
+            _ => (d.input, go0, rust0, original),
+        };
+    if reported.contains(&input) {
+        return Ok(None);
+    }
+    reported.push(input.clone());
+    let mut f = finding(fun, &input, &go, &rust, divergence, Origin::Generated);
+    f.shrink = Some(ShrinkNote {
+        accepted: shrunk.accepted,
+        tried: shrunk.tried,
+        budget_hint: match &shrunk.stopped {
+            Stopped::Minimal => None,
+            Stopped::Iterations(_) => Some(format!(
+                "raise --max-shrink-iters; current: {}",
+                opts.shrink.max_iters
+            )),
+            Stopped::Time(_) => Some(format!(
+                "raise --max-shrink-time; current: {}s",
+                opts.shrink.max_time.as_secs_f64()
+            )),
+        },
+        stopped: shrunk.stopped,
+    });
+    let entry = corpus::Entry {
+        path: PathBuf::new(),
+        function: fun.name.clone(),
+        input,
+        found: (f.go.clone(), f.rust.clone()),
+        note: format!(
+            "confirmed divergence at {} (rule: {})",
+            if f.divergence.path.is_empty() {
+                "the outcome class"
+            } else {
+                &f.divergence.path
+            },
+            f.divergence.rule
+        ),
+    };
+    let path = corpus::write(&opts.corpus_root, &spec.name, &entry, &fun.arg_types())?;
+    f.corpus_file = Some(display_path(&path));
+    Ok(Some(f))
+}
+
+/// Assembles a finding's printable parts.
+fn finding(
+    fun: &FunctionSpec,
+    input: &[Value],
+    go: &Outcome,
+    rust: &Outcome,
+    divergence: Divergence,
+    origin: Origin,
+) -> Finding {
+    Finding {
+        function: fun.name.clone(),
+        kind: FindingKind::Divergence,
+        origin,
+        input: fun
+            .args
+            .iter()
+            .zip(input)
+            .map(|(a, v)| (a.name.clone(), readable::short(v, &a.ty)))
+            .collect(),
+        go_call: render::go_call(fun, input),
+        rust_call: render::rust_call(fun, input),
+        go: readable::pretty_outcome(go, &fun.results),
+        rust: readable::pretty_outcome(rust, &fun.results),
+        divergence,
+        shrink: None,
+        corpus_file: None,
+    }
+}
+
+/// A path for reports: relative to the current folder when below it, forward slashes.
+fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| p.strip_prefix(c).ok())
+        .unwrap_or(p);
+    shown.display().to_string().replace('\\', "/")
+}

@@ -1,8 +1,215 @@
-//! Command-line interface (placeholder while the pipeline is being built).
+//! The command line: clap arguments, turned into [`CheckOptions`] and a reporter, mapped to an
+//! exit code. A binary only has to build its [`Registry`] and call [`main`].
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, CheckOptions};
+use crate::execute::HarnessCommand;
+use crate::exit_code::ExitCode;
+use crate::outcome::Side;
 use crate::registry::Registry;
+use crate::report::{HumanReporter, JsonReporter, Reporter, Style};
+use crate::shrink::Budget;
+use crate::worker;
 
-/// Runs the parity command line with the given Rust registry.
-pub fn main(_registry: Registry) -> std::process::ExitCode {
-    std::process::ExitCode::from(4)
+/// parity: proves a Rust port behaves like the Go code it replaces.
+#[derive(Debug, Parser)]
+#[command(name = "parity", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every function of a spec: replay the corpus, generate inputs, report divergences.
+    Check(CheckArgs),
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON document for machines.
+    Json,
+}
+
+/// Arguments of `parity check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The spec file (TOML).
+    pub spec: PathBuf,
+    /// Seed of the input generation (default: random; printed so a run can be reproduced).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Generated cases per function [default: 20000, or unlimited when --time is given].
+    #[arg(long)]
+    pub cases: Option<u64>,
+    /// Time budget per function, e.g. `30s`, `2m`, `500ms`.
+    #[arg(long, value_parser = parse_duration)]
+    pub time: Option<Duration>,
+    /// Check only this function (its spec name).
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Parallel jobs, each with its own Go and Rust harness [default: number of cores].
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Per-call timeout; a call that takes longer is a `timeout` finding.
+    #[arg(long, value_parser = parse_duration, default_value = "2s")]
+    pub timeout: Duration,
+    /// Most minimization candidates tried per divergence (env: PARITY_MAX_SHRINK_ITERS).
+    #[arg(long, env = "PARITY_MAX_SHRINK_ITERS", default_value_t = 4096)]
+    pub max_shrink_iters: u64,
+    /// Most time spent minimizing one divergence (env: PARITY_MAX_SHRINK_TIME).
+    #[arg(long, env = "PARITY_MAX_SHRINK_TIME", value_parser = parse_duration, default_value = "30s")]
+    pub max_shrink_time: Duration,
+    /// The corpus folder.
+    #[arg(long, default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Leave durations and rates out of the output (for snapshots).
+    #[arg(long)]
+    pub no_times: bool,
+}
+
+/// Parses `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (examples: 500ms, 30s, 2m)"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{s}` (use ms, s, m or h)"
+            ))
+        }
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() % 1_000_000_000_000
+}
+
+/// Runs the parity command line with the given Rust registry. When the binary was started as a
+/// worker (`parity __worker`), serves the registry instead and never returns.
+pub fn main(registry: Registry) -> std::process::ExitCode {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == worker::WORKER_ARG)
+    {
+        worker::serve(&registry);
+    }
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check_command(args).into(),
+    }
+}
+
+fn check_command(args: CheckArgs) -> ExitCode {
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: failed to find the parity executable to start the Rust worker: {e}");
+            return ExitCode::InternalError;
+        }
+    };
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let opts = CheckOptions {
+        spec_path: args.spec.clone(),
+        seed: args.seed.unwrap_or_else(random_seed),
+        cases: args.cases.or(if args.time.is_some() {
+            None
+        } else {
+            Some(20_000)
+        }),
+        time: args.time,
+        function: args.function.clone(),
+        jobs,
+        timeout: args.timeout,
+        shrink: Budget {
+            max_iters: args.max_shrink_iters,
+            max_time: args.max_shrink_time,
+        },
+        corpus_root: args.corpus.clone(),
+        rust: HarnessCommand {
+            side: Side::Rust,
+            program: exe,
+            args: vec![worker::WORKER_ARG.to_string()],
+            env: Vec::new(),
+        },
+    };
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        no_times: args.no_times,
+    };
+    let stdout = std::io::stdout().lock();
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Human => Box::new(HumanReporter::new(
+            stdout,
+            style,
+            std::io::stderr().is_terminal(),
+        )),
+        Format::Json => Box::new(JsonReporter::new(stdout, style)),
+    };
+    match check::run(&opts, reporter.as_mut()) {
+        Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
+        Ok(_) => ExitCode::DivergencesFound,
+        Err(e) => {
+            drop(reporter);
+            let text = e.to_string();
+            if text.starts_with("error:") {
+                eprintln!("{text}");
+            } else {
+                eprintln!("error: {text}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_accept_the_units_people_type() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("5").unwrap(), Duration::from_secs(5));
+        assert!(parse_duration("5 parsecs")
+            .unwrap_err()
+            .contains("unknown unit"));
+    }
 }

@@ -12,6 +12,7 @@ pub mod corpus;
 pub mod execute;
 pub mod exit_code;
 pub mod generate;
+pub mod gobuild;
 pub mod outcome;
 pub mod protocol;
 pub mod readable;

@@ -2,10 +2,12 @@
 //! encoded to the protocol's value codec directly (no intermediate [`Value`](crate::value::Value)).
 //!
 //! ```no_run
-//! let registry = parity::Registry::new()
-//!     .function("add", |a: i64, b: i64| a.wrapping_add(b))
-//!     .function("parse", |s: String| s.parse::<i64>().map_err(|e| e.to_string()));
-//! std::process::exit(parity::main(registry) as i32);
+//! fn main() -> std::process::ExitCode {
+//!     let registry = parity::Registry::new()
+//!         .function("add", |a: i64, b: i64| a.wrapping_add(b))
+//!         .function("parse", |s: String| s.parse::<i64>().map_err(|e| e.to_string()));
+//!     parity::main(registry)
+//! }
 //! ```
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,5 +1,6 @@
 //! The validated spec: typed, checked, ready for the pipeline. Nothing downstream sees TOML.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,6 +17,10 @@ pub struct Spec {
     pub go: GoSource,
     /// Struct types declared under `[types]`, in file order.
     pub structs: Vec<Arc<StructType>>,
+    /// Per-field generation hints of each struct (struct name → hints by field position). They are
+    /// also copied into [`Hints::fields`] wherever a struct type is used, so the generator only
+    /// ever reads [`Hints`].
+    pub struct_hints: HashMap<String, Vec<Hints>>,
     /// The functions, in file order.
     pub functions: Vec<FunctionSpec>,
 }

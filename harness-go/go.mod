@@ -1,0 +1,3 @@
+module github.com/parity-dev/parity/harness-go
+
+go 1.22

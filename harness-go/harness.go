@@ -1,0 +1,360 @@
+// Package harness serves Go functions to parity, the differential test runner, over the harness
+// protocol (docs/protocol.md). A harness is a main package that registers functions and serves:
+//
+//	func main() {
+//		harness.Register("ParseAmount", billing.ParseAmount)
+//		harness.Serve()
+//	}
+//
+// Parameter and result types map to spec types: bool, the sized and unsized integers (not
+// uintptr), float32/64, string, []byte, pointers (option<T>), slices (list<T>), maps with bool,
+// integer or string keys, and named structs, of which only exported fields cross the wire
+// (unexported fields are skipped: they stay zero in decoded arguments and are not compared in
+// results). Named non-struct types map to their underlying type. A function may return several
+// results, optionally ending with error.
+package harness
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+)
+
+// Register makes fn callable by parity under name. fn must be a func whose parameter and result
+// types map to spec types (see the package documentation); it may end its results with error.
+// A registration that cannot be mapped does not panic: it is reported in the handshake's
+// problems, which parity prints as a start-up error. Call Register from main, before Serve.
+func Register(name string, fn any) {
+	defaultRegistry.register(name, fn)
+}
+
+// Serve writes the handshake, then executes requests from standard input until end of input,
+// and exits with status 0. It never returns. Before anything else it moves the protocol off
+// descriptor 1 and points descriptor 1 (and os.Stdout) at standard error, so that code under test
+// that prints cannot corrupt the protocol.
+//
+// With PARITY_HARNESS_SELFBENCH=1 in the environment it instead measures its own decode, dispatch
+// and encode rate on one core (see selfBench).
+func Serve() {
+	out := protocolOutput()
+	var err error
+	if os.Getenv("PARITY_HARNESS_SELFBENCH") == "1" {
+		err = defaultRegistry.selfBench(os.Stdin, out)
+	} else {
+		err = defaultRegistry.serve(os.Stdin, out)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "parity harness: %v\n", err)
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+var defaultRegistry = newRegistry()
+
+var errorType = reflect.TypeOf((*error)(nil)).Elem()
+
+// function is one registered function with the state its calls reuse: settable argument slots
+// (decoded into, then passed by value) and addressable result slots (encoders read float32 bits
+// through an address).
+type function struct {
+	name     string
+	fn       reflect.Value
+	variadic bool
+	params   []*codec
+	results  []*codec
+	hasErr   bool
+	args     []reflect.Value
+	res      []reflect.Value
+}
+
+// registry holds registered functions, the struct types they reach and the problems found.
+type registry struct {
+	funcs    []*function
+	byName   map[string]*function
+	structs  []*codec
+	byStruct map[string]reflect.Type
+	problems []string
+	parser   parser
+}
+
+func newRegistry() *registry {
+	return &registry{byName: map[string]*function{}, byStruct: map[string]reflect.Type{}}
+}
+
+func (r *registry) register(name string, fn any) {
+	if msg := r.add(name, fn); msg != "" {
+		r.problems = append(r.problems, name+": "+msg)
+	}
+}
+
+// add registers fn, or returns why it cannot be (without the function name).
+func (r *registry) add(name string, fn any) string {
+	if _, dup := r.byName[name]; dup {
+		return "registered twice; only the first registration is served"
+	}
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return fmt.Sprintf("the registered value has type %T, which is not a function", fn)
+	}
+	t := v.Type()
+	f := &function{name: name, fn: v, variadic: t.IsVariadic()}
+	for i := 0; i < t.NumIn(); i++ {
+		c, err := codecFor(t.In(i))
+		if err != nil {
+			return err.describe("parameter", i+1, t.In(i))
+		}
+		f.params = append(f.params, c)
+		f.args = append(f.args, reflect.New(t.In(i)).Elem())
+	}
+	nout := t.NumOut()
+	if nout > 0 && t.Out(nout-1) == errorType {
+		f.hasErr = true
+		nout--
+	}
+	for i := 0; i < nout; i++ {
+		c, err := codecFor(t.Out(i))
+		if err != nil {
+			return err.describe("result", i+1, t.Out(i))
+		}
+		f.results = append(f.results, c)
+		f.res = append(f.res, reflect.New(t.Out(i)).Elem())
+	}
+	var found []*codec
+	seen := map[reflect.Type]bool{}
+	for _, c := range append(append([]*codec{}, f.params...), f.results...) {
+		collectStructs(c, seen, &found)
+	}
+	for _, s := range found {
+		if other, ok := r.byStruct[s.spec]; ok && other != s.t {
+			return fmt.Sprintf("struct types %s and %s share the name %s, which the spec cannot tell apart", other, s.t, s.spec)
+		}
+	}
+	for _, s := range found {
+		if _, ok := r.byStruct[s.spec]; !ok {
+			r.byStruct[s.spec] = s.t
+			r.structs = append(r.structs, s)
+		}
+	}
+	r.funcs = append(r.funcs, f)
+	r.byName[name] = f
+	return ""
+}
+
+// collectStructs lists the struct types reachable from c, depth first, each once.
+func collectStructs(c *codec, seen map[reflect.Type]bool, out *[]*codec) {
+	if c.t.Kind() == reflect.Struct {
+		if seen[c.t] {
+			return
+		}
+		seen[c.t] = true
+		*out = append(*out, c)
+	}
+	for _, k := range c.kids {
+		collectStructs(k, seen, out)
+	}
+}
+
+// describe turns a type error into a problem: `parameter 2 has type chan int, which no spec type
+// maps to`, with the inner type and field when the offending type is nested.
+func (e *typeError) describe(what string, n int, top reflect.Type) string {
+	msg := fmt.Sprintf("%s %d has type %s, which no spec type maps to", what, n, top)
+	switch {
+	case e.field != "":
+		msg += fmt.Sprintf(": field %s has type %s", e.field, e.fieldType)
+		if e.fieldType != e.t {
+			msg += fmt.Sprintf(", which contains %s", e.t)
+		}
+	case e.t != top:
+		msg += fmt.Sprintf(": it contains %s", e.t)
+	}
+	if e.reason != "" {
+		msg += " (" + e.reason + ")"
+	}
+	return msg
+}
+
+// handshake describes the registered functions, the structs they reach and the problems found.
+func (r *registry) handshake() *handshake {
+	hs := &handshake{
+		Protocol:  protocolVersion,
+		Harness:   "go",
+		Functions: []handshakeFunc{},
+		Structs:   []handshakeStruct{},
+		Problems:  append([]string{}, r.problems...),
+	}
+	for _, f := range r.funcs {
+		t := f.fn.Type()
+		hf := handshakeFunc{Name: f.name, Error: f.hasErr, Params: []string{}, Results: []string{},
+			GoParams: []string{}, GoResults: []string{}}
+		for i, c := range f.params {
+			hf.Params = append(hf.Params, c.spec)
+			hf.GoParams = append(hf.GoParams, t.In(i).String())
+		}
+		for i, c := range f.results {
+			hf.Results = append(hf.Results, c.spec)
+			hf.GoResults = append(hf.GoResults, t.Out(i).String())
+		}
+		hs.Functions = append(hs.Functions, hf)
+	}
+	for _, s := range r.structs {
+		hst := handshakeStruct{Name: s.spec, Fields: [][2]string{}}
+		for _, f := range s.fields {
+			hst.Fields = append(hst.Fields, [2]string{f.name, f.c.spec})
+		}
+		hs.Structs = append(hs.Structs, hst)
+	}
+	return hs
+}
+
+// serve writes the handshake to out, then answers the requests read from in until end of input.
+// Replies are buffered and flushed whenever no more input is buffered: a lone request is answered
+// at once, a pipelined stream in large writes.
+func (r *registry) serve(in io.Reader, out io.Writer) error {
+	w := bufio.NewWriterSize(out, 1<<20)
+	if _, err := w.Write(appendHandshake(nil, r.handshake())); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(in, 1<<20)
+	var long, reply []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long[:0], line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if len(line) > 0 {
+			if line[len(line)-1] == '\n' {
+				line = line[:len(line)-1]
+			}
+			reply = r.handle(reply[:0], line)
+			if _, werr := w.Write(reply); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return w.Flush()
+		}
+		if br.Buffered() == 0 {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// handle executes one request line and appends its reply line.
+func (r *registry) handle(b []byte, line []byte) []byte {
+	p := &r.parser
+	p.reset(line)
+	req, msg := parseRequestHead(p)
+	if msg != "" {
+		return appendMessageReply(b, req.id, replyBad, msg)
+	}
+	f := r.byName[string(req.fn)]
+	if f == nil {
+		return appendMessageReply(b, req.id, replyBad, "unknown function "+strconv.Quote(string(req.fn)))
+	}
+	if msg := f.decodeArgs(p); msg != "" {
+		return appendMessageReply(b, req.id, replyBad, msg)
+	}
+	res, kind, msg := f.run()
+	if kind != replyOK {
+		return appendMessageReply(b, req.id, kind, msg)
+	}
+	b = appendReplyHead(b, req.id, replyOK)
+	b = append(b, '[')
+	for i, c := range f.results {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		slot := f.res[i]
+		slot.Set(res[i])
+		b = c.enc(b, slot)
+		slot.SetZero() // do not keep the result alive until the next call
+	}
+	b = append(b, ']')
+	return appendReplyTail(b)
+}
+
+// decodeArgs decodes the `args` array and the request's closing brace into f.args, or returns
+// the message of a `bad` reply.
+func (f *function) decodeArgs(p *parser) string {
+	if err := p.expectByte('['); err != nil {
+		return "cannot decode arguments: " + err.Error()
+	}
+	for i, c := range f.params {
+		if p.eatByte(']') {
+			return fmt.Sprintf("wrong argument count: %s takes %d, got %d", f.name, len(f.params), i)
+		}
+		if i > 0 {
+			if err := p.expectByte(','); err != nil {
+				return "cannot decode arguments: " + err.Error()
+			}
+		}
+		if err := c.dec(p, f.args[i]); err != nil {
+			return fmt.Sprintf("cannot decode argument %d (%s): %v", i+1, c.spec, err)
+		}
+	}
+	if !p.eatByte(']') {
+		if p.pos < len(p.s) && p.s[p.pos] == ',' {
+			return fmt.Sprintf("wrong argument count: %s takes %d, got more", f.name, len(f.params))
+		}
+		return "cannot decode arguments: " + p.fail("expected `]`").Error()
+	}
+	if !p.eatByte('}') || !p.atEnd() {
+		return "malformed request: expected `}` after the arguments, then the end of the line"
+	}
+	return ""
+}
+
+// run calls f with its decoded arguments. A panic is recovered into a `panic` outcome; a non-nil
+// trailing error becomes an `error` outcome (its Error method runs under the same recovery).
+func (f *function) run() (res []reflect.Value, kind replyKind, msg string) {
+	done := false
+	defer func() {
+		if !done {
+			res, kind, msg = nil, replyPanic, panicMessage(recover())
+		}
+	}()
+	if f.variadic {
+		res = f.fn.CallSlice(f.args)
+	} else {
+		res = f.fn.Call(f.args)
+	}
+	kind = replyOK
+	if f.hasErr {
+		if e := res[len(res)-1]; !e.IsNil() {
+			kind, msg = replyError, e.Interface().(error).Error()
+		}
+	}
+	done = true
+	return res, kind, msg
+}
+
+// panicMessage is the message of a recovered panic value: Error() for an error (runtime errors
+// included), else fmt.Sprint.
+func panicMessage(v any) (msg string) {
+	defer func() {
+		if recover() != nil {
+			msg = fmt.Sprintf("panic with a %T value whose message panicked", v)
+		}
+	}()
+	if e, ok := v.(error); ok {
+		return e.Error()
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,362 @@
+//! Candidate moves: for a value, the ways to simplify it or a part of it, in order of preference
+//! (most aggressive first, outer before inner, left to right). A move becomes a candidate only if
+//! its result is admissible and strictly simpler (checked when it is applied).
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use super::order::{char_rank, cmp_simplicity, int_target, sig_digits, units};
+use crate::generate::{
+    admissible, field_hints, int_domain, item_hints, key_hints, option_hints, value_hints,
+};
+use crate::spec::Hints;
+use crate::value::{Type, Value};
+
+/// One way to simplify a node of a value. Moves are recipes, turned into values only when the
+/// walk reaches them, so a long string or list costs a few words per candidate until then.
+#[derive(Clone, Debug)]
+pub(crate) enum Move {
+    /// Replace the node with this value.
+    Set(Value),
+    /// Remove items `start..end` of a list, map, byte string, or characters of a string.
+    Remove(usize, usize),
+    /// Replace byte `i` of a byte string.
+    Byte(usize, u8),
+    /// Replace character (or invalid sequence) `i` of a string.
+    Unit(usize, char),
+    /// Replace the key of map entry `i` (the map is re-sorted).
+    Key(usize, Value),
+}
+
+/// A candidate: apply `mv` to the node of an argument at `path`, a value of `ty` under `hints`.
+/// A path segment selects a list element, the value of a map entry (by position) or a struct
+/// field; options are transparent (a present option is its value).
+#[derive(Clone, Debug)]
+pub(crate) struct Edit<'a> {
+    path: Vec<usize>,
+    ty: &'a Type,
+    hints: &'a Hints,
+    mv: Move,
+}
+
+/// The argument `root` with `edit` applied, if the result is admissible and strictly simpler.
+pub(crate) fn apply(root: &Value, edit: &Edit) -> Option<Value> {
+    let mut node = root;
+    for &i in &edit.path {
+        node = match node {
+            Value::List(xs) | Value::Struct(xs) => &xs[i],
+            Value::Map(es) => &es[i].1,
+            _ => unreachable!("edit paths follow the value they were made from"),
+        };
+    }
+    let new = materialize(node, &edit.mv)?;
+    if cmp_simplicity(&new, node, edit.ty, edit.hints) != Ordering::Less
+        || !admissible(&new, edit.ty, edit.hints)
+    {
+        return None;
+    }
+    let mut out = root.clone();
+    let mut at = &mut out;
+    for &i in &edit.path {
+        at = match at {
+            Value::List(xs) | Value::Struct(xs) => &mut xs[i],
+            Value::Map(es) => &mut es[i].1,
+            _ => unreachable!("edit paths follow the value they were made from"),
+        };
+    }
+    *at = new;
+    Some(out)
+}
+
+fn cut<T: Clone>(xs: &[T], a: usize, b: usize) -> Vec<T> {
+    let mut c = Vec::with_capacity(xs.len() - (b - a));
+    c.extend_from_slice(&xs[..a]);
+    c.extend_from_slice(&xs[b..]);
+    c
+}
+
+fn materialize(node: &Value, mv: &Move) -> Option<Value> {
+    Some(match (mv, node) {
+        (Move::Set(v), _) => v.clone(),
+        (Move::Remove(a, b), Value::List(xs)) => Value::List(cut(xs, *a, *b)),
+        (Move::Remove(a, b), Value::Bytes(bs)) => Value::Bytes(cut(bs, *a, *b)),
+        (Move::Remove(a, b), Value::Map(es)) => Value::Map(cut(es, *a, *b)),
+        (Move::Remove(a, b), Value::Str(s)) => {
+            let us = units(s);
+            Value::Str(
+                cut(&us, *a, *b)
+                    .iter()
+                    .flat_map(|(u, _)| u.iter().copied())
+                    .collect(),
+            )
+        }
+        (Move::Byte(i, x), Value::Bytes(bs)) => {
+            let mut c = bs.clone();
+            c[*i] = *x;
+            Value::Bytes(c)
+        }
+        (Move::Unit(i, ch), Value::Str(s)) => {
+            let mut buf = [0u8; 4];
+            let mut c = Vec::with_capacity(s.len());
+            for (j, (u, _)) in units(s).iter().enumerate() {
+                if j == *i {
+                    c.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                } else {
+                    c.extend_from_slice(u);
+                }
+            }
+            Value::Str(c)
+        }
+        (Move::Key(i, k), Value::Map(es)) => {
+            // A key that collides with another entry would drop it: that is a removal, which is
+            // proposed on its own.
+            if es.iter().any(|(other, _)| other == k) {
+                return None;
+            }
+            let mut c = es.clone();
+            c[*i].0 = k.clone();
+            Value::Map(Value::sort_map(c))
+        }
+        _ => return None,
+    })
+}
+
+/// All edits of `v` (of type `ty` under `hints`), in order of preference.
+pub(crate) fn edits<'a>(v: &Value, ty: &'a Type, hints: &'a Hints) -> Vec<Edit<'a>> {
+    let mut out = Vec::new();
+    let mut path = Vec::new();
+    collect(v, ty, hints, &mut path, &mut out);
+    out
+}
+
+fn collect<'a>(
+    v: &Value,
+    ty: &'a Type,
+    hints: &'a Hints,
+    path: &mut Vec<usize>,
+    out: &mut Vec<Edit<'a>>,
+) {
+    for mv in own_moves(v, ty, hints) {
+        out.push(Edit {
+            path: path.clone(),
+            ty,
+            hints,
+            mv,
+        });
+    }
+    match (ty, v) {
+        (Type::Option(_), Value::Nil) => {}
+        (Type::Option(inner), v) => collect(v, inner, option_hints(hints), path, out),
+        (Type::List(item), Value::List(xs)) => {
+            let h = item_hints(hints);
+            for (i, x) in xs.iter().enumerate() {
+                path.push(i);
+                collect(x, item, h, path, out);
+                path.pop();
+            }
+        }
+        (Type::Map(_, val), Value::Map(es)) => {
+            let h = value_hints(hints);
+            for (i, (_, x)) in es.iter().enumerate() {
+                path.push(i);
+                collect(x, val, h, path, out);
+                path.pop();
+            }
+        }
+        (Type::Struct(st), Value::Struct(fs)) => {
+            for (i, (f, field)) in fs.iter().zip(&st.fields).enumerate() {
+                path.push(i);
+                collect(f, &field.ty, field_hints(hints, i), path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Moves of the whole node (not of its parts), in order of preference. `Set` moves are
+/// deduplicated and prefiltered by simplicity; every move is checked again when applied.
+fn own_moves(v: &Value, ty: &Type, hints: &Hints) -> Vec<Move> {
+    let sets = |alts: Vec<Value>| -> Vec<Move> {
+        let mut seen = HashSet::new();
+        alts.into_iter()
+            .filter(|a| cmp_simplicity(a, v, ty, hints) == Ordering::Less && seen.insert(a.clone()))
+            .map(Move::Set)
+            .collect()
+    };
+    match (ty, v) {
+        (Type::Option(_), Value::Nil) => Vec::new(),
+        (Type::Option(_), _) => vec![Move::Set(Value::Nil)],
+        (Type::Bool, Value::Bool(true)) => vec![Move::Set(Value::Bool(false))],
+        (t, Value::Int(x)) => sets(
+            int_moves((*x).into(), t, hints)
+                .into_iter()
+                .map(|y| Value::Int(y as i64))
+                .collect(),
+        ),
+        (t, Value::Uint(x)) => sets(
+            int_moves((*x).into(), t, hints)
+                .into_iter()
+                .map(|y| Value::Uint(y as u64))
+                .collect(),
+        ),
+        (_, Value::F64(x)) => sets(float_moves(*x, false).into_iter().map(Value::F64).collect()),
+        (_, Value::F32(x)) => sets(
+            float_moves(f64::from(*x), true)
+                .into_iter()
+                .map(|y| Value::F32(y as f32))
+                .collect(),
+        ),
+        (_, Value::Str(s)) => str_moves(s, hints),
+        (Type::Bytes, Value::Nil) => vec![Move::Set(Value::Bytes(Vec::new()))],
+        (Type::List(_), Value::Nil) => vec![Move::Set(Value::List(Vec::new()))],
+        (Type::Map(..), Value::Nil) => vec![Move::Set(Value::Map(Vec::new()))],
+        (Type::Bytes, Value::Bytes(b)) => {
+            let mut out = removals(b.len());
+            let h = item_hints(hints);
+            let target = int_target(&Type::U8, h);
+            for (i, x) in b.iter().enumerate() {
+                let mut ys = int_moves((*x).into(), &Type::U8, h);
+                ys.retain(|y| (y - target).abs() < (i128::from(*x) - target).abs());
+                ys.dedup();
+                out.extend(ys.into_iter().map(|y| Move::Byte(i, y as u8)));
+            }
+            out
+        }
+        (Type::List(_), Value::List(xs)) => removals(xs.len()),
+        (Type::Map(k, _), Value::Map(es)) => {
+            let mut out = removals(es.len());
+            let kh = key_hints(hints);
+            for (i, (key, _)) in es.iter().enumerate() {
+                for mv in own_moves(key, k, kh) {
+                    if let Move::Set(alt) = mv {
+                        out.push(Move::Key(i, alt));
+                    } else if let Some(alt) = materialize(key, &mv) {
+                        out.push(Move::Key(i, alt));
+                    }
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Removals of chunks, delta-debugging style: everything, then halves, quarters, … single items.
+fn removals(n: usize) -> Vec<Move> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut out = vec![Move::Remove(0, n)];
+    let mut size = n / 2;
+    while size >= 1 {
+        let mut start = 0;
+        while start < n {
+            let end = (start + size).min(n);
+            out.push(Move::Remove(start, end));
+            start = end;
+        }
+        size /= 2;
+    }
+    out
+}
+
+/// The target (zero or the range bound nearest zero), the absolute value of a negative, then
+/// steps towards the target: half the distance, a quarter less, … one less.
+fn int_moves(x: i128, ty: &Type, hints: &Hints) -> Vec<i128> {
+    let target = int_target(ty, hints);
+    let (lo, hi) = int_domain(ty, hints);
+    let mut out = vec![target];
+    if x < 0 {
+        out.push(-x);
+    }
+    let d = x - target;
+    let mut k = 1;
+    while k < 70 && d / (1i128 << k) != 0 {
+        out.push(x - d / (1i128 << k));
+        k += 1;
+    }
+    if d != 0 {
+        out.push(x - d.signum());
+    }
+    out.retain(|y| (lo..=hi).contains(y));
+    out
+}
+
+/// Zero, one, the absolute value, the integer part, fewer significant digits, halving, and for
+/// integers steps towards zero. NaN and ±Inf are only offered finite replacements: if they are
+/// what makes the input diverge, those fail and the NaN stays.
+fn float_moves(x: f64, f32: bool) -> Vec<f64> {
+    let mut out = vec![0.0, 1.0];
+    if x.is_nan() {
+        out.push(if f32 { f64::from(f32::NAN) } else { f64::NAN });
+        return out;
+    }
+    if x == f64::NEG_INFINITY {
+        out.push(f64::INFINITY);
+    }
+    if !x.is_finite() {
+        return out;
+    }
+    if x.is_sign_negative() {
+        out.push(-x);
+    }
+    out.push(x.trunc());
+    for n in 1..sig_digits(x, f32) {
+        let rounded = format!("{:.*e}", n - 1, x);
+        if let Ok(y) = rounded.parse::<f64>() {
+            out.push(y);
+        }
+    }
+    out.push(x / 2.0);
+    if x.fract() == 0.0 {
+        let mut k = 1;
+        while k < 64 {
+            let step = (x / 2f64.powi(k)).trunc();
+            if step == 0.0 {
+                break;
+            }
+            out.push(x - step);
+            k += 1;
+        }
+        out.push(x - x.signum());
+    }
+    out
+}
+
+/// Empty, chunk removals, then each character replaced by a simpler one: `a`, its ASCII lower
+/// case, `0`, `A`, the simplest character of the charset, then a familiar character of each UTF-8
+/// length (`é`, `€`, `😀`), so that a bug that needs a multi-byte character is reported with one a
+/// reader recognizes.
+fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
+    let us = units(s);
+    let mut out = removals(us.len());
+    let simplest_in_charset = hints
+        .charset
+        .as_ref()
+        .and_then(|set| set.iter().copied().min_by_key(|c| char_rank(Some(*c))));
+    for (i, (_, c)) in us.iter().enumerate() {
+        let rank = char_rank(*c);
+        let lower = c.map(|c| c.to_ascii_lowercase());
+        let mut tried: Vec<char> = Vec::with_capacity(8);
+        for r in [
+            Some('a'),
+            lower,
+            Some('0'),
+            Some('A'),
+            simplest_in_charset,
+            Some('é'),
+            Some('€'),
+            Some('😀'),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if char_rank(Some(r)) < rank && !tried.contains(&r) {
+                tried.push(r);
+                out.push(Move::Unit(i, r));
+            }
+        }
+    }
+    out
+}

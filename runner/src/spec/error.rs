@@ -1,0 +1,225 @@
+//! Spec errors: every problem found in a spec, each naming the file, line and column, what is
+//! wrong and how to fix it.
+
+use std::fmt;
+use std::path::Path;
+
+/// One problem in a spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The spec file as given, with forward slashes.
+    pub file: String,
+    /// 1-based line; 0 when the problem has no position (an unreadable file, a harness problem).
+    pub line: usize,
+    /// 1-based column (in characters); 0 when the problem has no position.
+    pub column: usize,
+    /// What is wrong, as a lowercase sentence fragment.
+    pub message: String,
+    /// How to fix it, when there is something useful to say.
+    pub hint: Option<String>,
+}
+
+/// Renders `failed to load spec at FILE:LINE:COLUMN: MESSAGE` and the hint on its own line.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = &self.file;
+        if self.line == 0 {
+            write!(f, "failed to load spec at {file}: {}", self.message)?;
+        } else {
+            let (line, column) = (self.line, self.column);
+            write!(
+                f,
+                "failed to load spec at {file}:{line}:{column}: {}",
+                self.message
+            )?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n(hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A spec that could not be loaded or does not match the harnesses: one or more [`Diagnostic`]s,
+/// in file order.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", render(.diagnostics))]
+pub struct SpecError {
+    /// Every problem found, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("error: {d}"));
+    }
+    out
+}
+
+/// The file name as shown in messages: as given, with forward slashes.
+pub(crate) fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Maps byte offsets in the spec text to 1-based line and column.
+#[derive(Clone, Debug)]
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    /// The 1-based line and character column of a byte offset.
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+}
+
+/// Collects diagnostics while a spec is validated, so that every problem is reported at once.
+pub(crate) struct Diags<'a> {
+    file: String,
+    lines: Lines<'a>,
+    list: Vec<Diagnostic>,
+}
+
+impl<'a> Diags<'a> {
+    pub(crate) fn new(path: &Path, text: &'a str) -> Self {
+        Diags {
+            file: display_path(path),
+            lines: Lines::new(text),
+            list: Vec::new(),
+        }
+    }
+
+    /// Records a problem at a byte offset of the spec text.
+    pub(crate) fn at(&mut self, offset: usize, message: impl Into<String>, hint: Option<String>) {
+        let (line, column) = self.lines.position(offset);
+        self.push(line, column, message.into(), hint);
+    }
+
+    /// Records a problem that has no position in the file.
+    pub(crate) fn whole_file(&mut self, message: impl Into<String>, hint: Option<String>) {
+        self.push(0, 0, message.into(), hint);
+    }
+
+    /// Records a problem at a line and column already known.
+    pub(crate) fn at_line(
+        &mut self,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        self.push(line, column, message.into(), hint);
+    }
+
+    fn push(&mut self, line: usize, column: usize, message: String, hint: Option<String>) {
+        let d = Diagnostic {
+            file: self.file.clone(),
+            line,
+            column,
+            message,
+            hint,
+        };
+        if !self.list.contains(&d) {
+            self.list.push(d);
+        }
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
+        self.lines.position(offset)
+    }
+
+    /// `Ok(value)` when nothing was reported, else every diagnostic in file order.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, SpecError> {
+        if self.list.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    pub(crate) fn into_error(self) -> SpecError {
+        let mut diagnostics = self.list;
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        SpecError { diagnostics }
+    }
+}
+
+/// The closest candidate to `name` if it is close enough to be a likely typo. Case and
+/// underscores are ignored first, so `ParseAmount` finds `parse_amount`.
+pub(crate) fn closest<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let norm = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let target = norm(name);
+    let limit = (target.len() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(&target, &norm(c)), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_one_based_lines_and_character_columns() {
+        let lines = Lines::new("ab\nçd\n");
+        assert_eq!(lines.position(0), (1, 1));
+        assert_eq!(lines.position(3), (2, 1));
+        assert_eq!(lines.position(5), (2, 2)); // after the two-byte `ç`
+        assert_eq!(lines.position(7), (3, 1));
+    }
+
+    #[test]
+    fn closest_ignores_case_and_underscores_and_rejects_far_names() {
+        let names = ["parse_amount", "format_amount", "add"];
+        assert_eq!(closest("ParseAmount", names), Some("parse_amount"));
+        assert_eq!(closest("parse_amout", names), Some("parse_amount"));
+        assert_eq!(closest("totally_else", names), None);
+    }
+}

@@ -1,0 +1,536 @@
+//! Validation: a [`RawSpec`] checked key by key and turned into a [`Spec`], collecting every
+//! problem rather than stopping at the first.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use crate::value::{Field, StructType, Type, SCALAR_TYPES};
+
+use super::compare::compare_rules;
+use super::error::{closest, display_path, Diags};
+use super::hints::{fill_struct_hints, hints};
+use super::model::{ArgSpec, FunctionSpec, GoSource, Hints, Location, Spec};
+use super::raw::{RawArg, RawFunction, RawGo, RawSpec, RawStruct};
+
+/// Turns a parsed file into a [`Spec`]. Problems go to `d`; the returned spec is only meaningful
+/// when `d` stays empty.
+pub(crate) fn validate(path: &Path, text: &str, raw: RawSpec, d: &mut Diags) -> Spec {
+    for ep in &raw.endpoint {
+        d.at(
+            ep.span().start,
+            "HTTP endpoints are not supported yet",
+            Some("`[[endpoint]]` is reserved for the next kind of target; test the handler's functions with `[[function]]` for now".into()),
+        );
+    }
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let go = go_source(raw.go.as_ref(), dir, d);
+    let types = Types::resolve(&raw.types, text, d);
+    let mut functions: Vec<FunctionSpec> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in &raw.function {
+        let spec = function(f, &types, text, d);
+        let line = d.position(f.span().start).0;
+        if let Some(first) = seen.get(&spec.name) {
+            d.at(
+                f.get_ref().name.span().start,
+                format!(
+                    "duplicate function name `{}` (first declared on line {first})",
+                    spec.name
+                ),
+                Some("give each [[function]] its own `name`; to test one Go function twice, set `go = \"…\"` on both and choose different names".into()),
+            );
+        } else {
+            seen.insert(spec.name.clone(), line);
+        }
+        functions.push(spec);
+    }
+    if raw.function.is_empty() && raw.endpoint.is_empty() {
+        d.at(
+            0,
+            "the spec declares no functions",
+            Some("add a `[[function]]` table with `name`, `args` and `results`".into()),
+        );
+    }
+    Spec {
+        path: PathBuf::from(display_path(path)),
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        go,
+        structs: types.in_file_order(),
+        struct_hints: types.hints,
+        functions,
+    }
+}
+
+fn go_source(go: Option<&Spanned<RawGo>>, dir: &Path, d: &mut Diags) -> GoSource {
+    let placeholder = GoSource::Command { argv: Vec::new() };
+    let forms = "`package = \"../harness-go/cmd/my-harness\"` (a Go main package, built with `go build`) or `command = [\"./bin/my-harness\"]`";
+    let Some(go) = go else {
+        d.at(
+            0,
+            "the spec has no [go] table",
+            Some(format!(
+                "add a [go] table saying where the Go harness comes from: {forms}"
+            )),
+        );
+        return placeholder;
+    };
+    let at = go.span().start;
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    match (&go.get_ref().package, &go.get_ref().command) {
+        (Some(_), Some(_)) => {
+            d.at(
+                at,
+                "[go] has both `package` and `command`",
+                Some(
+                    "keep one: `package` builds a Go main package, `command` runs a ready harness"
+                        .into(),
+                ),
+            );
+            placeholder
+        }
+        (None, None) => {
+            d.at(
+                at,
+                "[go] needs `package` or `command`",
+                Some(format!("write {forms}")),
+            );
+            placeholder
+        }
+        (Some(p), None) if p.get_ref().trim().is_empty() => {
+            d.at(
+                p.span().start,
+                "`package` is empty",
+                Some(
+                    "give the directory of the harness's main package, relative to this spec file"
+                        .into(),
+                ),
+            );
+            placeholder
+        }
+        (Some(p), None) => GoSource::Package {
+            dir: absolute(dir.join(p.get_ref())),
+        },
+        (None, Some(c)) => {
+            let mut argv = c.get_ref().clone();
+            match argv.first_mut() {
+                None => {
+                    d.at(
+                        c.span().start,
+                        "`command` is empty",
+                        Some("give the program and its arguments, like `command = [\"./bin/my-harness\"]`".into()),
+                    );
+                }
+                Some(program) => {
+                    // Like a shell: a program with a slash is a path, a bare name is looked up in PATH.
+                    let is_path = program.contains('/') || program.contains('\\');
+                    if is_path && Path::new(program.as_str()).is_relative() {
+                        *program = absolute(dir.join(&*program)).to_string_lossy().into_owned();
+                    }
+                }
+            }
+            GoSource::Command { argv }
+        }
+    }
+}
+
+/// The byte offset of `offset` inside a TOML string value, when the source text is the plain
+/// quoted value (no escapes); otherwise the start of the value.
+pub(crate) fn offset_in_string(text: &str, s: &Spanned<String>, offset: usize) -> usize {
+    let span = s.span();
+    let raw = text.get(span.clone()).unwrap_or("");
+    let plain = raw.len() == s.get_ref().len() + 2
+        && (raw.starts_with('"') || raw.starts_with('\''))
+        && &raw[1..raw.len() - 1] == s.get_ref();
+    if plain {
+        span.start + 1 + offset
+    } else {
+        span.start
+    }
+}
+
+/// Struct types under `[types]`, resolved in dependency order.
+struct Types {
+    /// Resolved structs by name.
+    resolved: HashMap<String, Arc<StructType>>,
+    /// Declared names, in file order.
+    declared: Vec<String>,
+    /// Per-field hints of resolved structs.
+    hints: HashMap<String, Vec<Hints>>,
+}
+
+impl Types {
+    fn lookup(&self, name: &str) -> Option<Arc<StructType>> {
+        if let Some(st) = self.resolved.get(name) {
+            return Some(st.clone());
+        }
+        // A declared struct that failed to resolve was already reported: do not cascade.
+        self.declared
+            .iter()
+            .any(|n| n == name)
+            .then(|| placeholder(name))
+    }
+
+    fn in_file_order(&self) -> Vec<Arc<StructType>> {
+        self.declared
+            .iter()
+            .filter_map(|n| self.resolved.get(n).cloned())
+            .collect()
+    }
+
+    fn resolve(
+        raw: &std::collections::BTreeMap<Spanned<String>, Spanned<RawStruct>>,
+        text: &str,
+        d: &mut Diags,
+    ) -> Types {
+        let mut decls: Vec<(&Spanned<String>, &Spanned<RawStruct>)> = raw.iter().collect();
+        decls.sort_by_key(|(_, s)| s.span().start);
+        let declared: Vec<String> = decls.iter().map(|(n, _)| n.get_ref().clone()).collect();
+        let index: HashMap<&str, usize> = declared
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let mut broken = vec![false; decls.len()];
+        // Edges: struct → (struct it refers to, the field that refers to it).
+        let mut edges: Vec<Vec<(usize, String)>> = vec![Vec::new(); decls.len()];
+        let any_declared = |n: &str| index.contains_key(n).then(|| placeholder(n));
+        for (i, (name, st)) in decls.iter().enumerate() {
+            if !struct_name_ok(name, d) {
+                broken[i] = true;
+            }
+            let mut field_names: HashMap<&str, ()> = HashMap::new();
+            for f in &st.get_ref().fields {
+                let fname = f.get_ref().name.get_ref();
+                if fname.is_empty() {
+                    d.at(f.get_ref().name.span().start, "a field name is empty", None);
+                    broken[i] = true;
+                } else if field_names.insert(fname, ()).is_some() {
+                    d.at(
+                        f.get_ref().name.span().start,
+                        format!("duplicate field `{fname}` in struct `{}`", name.get_ref()),
+                        Some("each field of a struct needs its own name, as in the Go type".into()),
+                    );
+                    broken[i] = true;
+                }
+                match parse_type(&f.get_ref().ty, &any_declared, &declared, text, d) {
+                    Some(ty) => {
+                        let mut refs = Vec::new();
+                        struct_refs(&ty, &mut refs);
+                        for r in refs {
+                            edges[i].push((index[r.as_str()], fname.clone()));
+                        }
+                    }
+                    None => broken[i] = true,
+                }
+            }
+        }
+        report_cycles(&decls, &edges, &mut broken, d);
+
+        let mut types = Types {
+            resolved: HashMap::new(),
+            declared: declared.clone(),
+            hints: HashMap::new(),
+        };
+        let mut order = Vec::new();
+        loop {
+            let mut progress = false;
+            for i in 0..decls.len() {
+                if broken[i] || types.resolved.contains_key(&declared[i]) {
+                    continue;
+                }
+                if edges[i].iter().any(|(j, _)| broken[*j]) {
+                    broken[i] = true;
+                    progress = true;
+                    continue;
+                }
+                if !edges[i]
+                    .iter()
+                    .all(|(j, _)| types.resolved.contains_key(&declared[*j]))
+                {
+                    continue;
+                }
+                let lookup = |n: &str| types.resolved.get(n).cloned();
+                let fields = decls[i]
+                    .1
+                    .get_ref()
+                    .fields
+                    .iter()
+                    .map(|f| Field {
+                        name: f.get_ref().name.get_ref().clone(),
+                        ty: Type::parse(f.get_ref().ty.get_ref(), &lookup)
+                            .expect("checked in the first pass"),
+                    })
+                    .collect();
+                let st = Arc::new(StructType {
+                    name: declared[i].clone(),
+                    fields,
+                });
+                types.resolved.insert(declared[i].clone(), st);
+                order.push(i);
+                progress = true;
+            }
+            if !progress {
+                break;
+            }
+        }
+        // Field hints, dependencies first so nested struct hints can be copied in.
+        for i in order {
+            let st = types.resolved[&declared[i]].clone();
+            let mut per_field = Vec::new();
+            for (raw_field, field) in decls[i].1.get_ref().fields.iter().zip(&st.fields) {
+                let what = format!("field `{}.{}`", st.name, field.name);
+                let mut h = hints(&raw_field.get_ref().hints(), &field.ty, &what, d);
+                fill_struct_hints(&mut h, &field.ty, &types.hints);
+                per_field.push(h);
+            }
+            types.hints.insert(st.name.clone(), per_field);
+        }
+        types
+    }
+}
+
+/// A struct with no fields, standing in for one that is declared but could not be resolved.
+fn placeholder(name: &str) -> Arc<StructType> {
+    Arc::new(StructType {
+        name: name.to_string(),
+        fields: Vec::new(),
+    })
+}
+
+fn struct_name_ok(name: &Spanned<String>, d: &mut Diags) -> bool {
+    let n = name.get_ref();
+    let ident = n
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ident {
+        d.at(
+            name.span().start,
+            format!("struct name `{n}` is not an identifier"),
+            Some("name the struct like its Go type: letters, digits and `_`, like `Money`".into()),
+        );
+        return false;
+    }
+    let builtin = !matches!(
+        Type::parse(n, &|s| Some(placeholder(s))),
+        Ok(Type::Struct(_))
+    );
+    if builtin {
+        d.at(
+            name.span().start,
+            format!("struct name `{n}` is a built-in type name"),
+            Some("choose another name; struct names must differ from the spec's types and Go's basic types".into()),
+        );
+        return false;
+    }
+    true
+}
+
+fn struct_refs(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Struct(st) => out.push(st.name.clone()),
+        Type::Option(i) | Type::List(i) => struct_refs(i, out),
+        Type::Map(k, v) => {
+            struct_refs(k, out);
+            struct_refs(v, out);
+        }
+        _ => {}
+    }
+}
+
+fn report_cycles(
+    decls: &[(&Spanned<String>, &Spanned<RawStruct>)],
+    edges: &[Vec<(usize, String)>],
+    broken: &mut [bool],
+    d: &mut Diags,
+) {
+    let mut in_reported = vec![false; decls.len()];
+    for start in 0..decls.len() {
+        if in_reported[start] {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut visited = HashSet::new();
+        if !cycle_from(start, start, edges, &mut visited, &mut path) {
+            continue;
+        }
+        let mut steps = Vec::new();
+        let mut at = start;
+        for (next, field) in &path {
+            steps.push(format!("{}.{field}", decls[at].0.get_ref()));
+            in_reported[*next] = true;
+            broken[*next] = true;
+            at = *next;
+        }
+        let name = decls[start].0.get_ref();
+        d.at(
+            decls[start].0.span().start,
+            format!(
+                "struct `{name}` refers to itself ({} → {name}); recursive struct types are not supported",
+                steps.join(" → ")
+            ),
+            Some("parity needs finite struct types to generate and compare values; break the cycle, for example by testing a function on a flattened type".into()),
+        );
+    }
+}
+
+fn cycle_from(
+    start: usize,
+    at: usize,
+    edges: &[Vec<(usize, String)>],
+    visited: &mut HashSet<usize>,
+    path: &mut Vec<(usize, String)>,
+) -> bool {
+    for (next, field) in &edges[at] {
+        path.push((*next, field.clone()));
+        if *next == start {
+            return true;
+        }
+        if visited.insert(*next) && cycle_from(start, *next, edges, visited, path) {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Parses a type written in the spec, reporting a syntax error at its exact column.
+fn parse_type(
+    s: &Spanned<String>,
+    lookup: &dyn Fn(&str) -> Option<Arc<StructType>>,
+    structs: &[String],
+    text: &str,
+    d: &mut Diags,
+) -> Option<Type> {
+    match Type::parse(s.get_ref(), lookup) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let mut hint = e.hint;
+            if e.message.starts_with("unknown type") {
+                let name: String = s.get_ref()[e.offset.min(s.get_ref().len())..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let known = SCALAR_TYPES
+                    .iter()
+                    .copied()
+                    .chain(["option", "list", "map"])
+                    .chain(structs.iter().map(String::as_str));
+                if let Some(c) = closest(&name, known).filter(|_| !hint.contains("Go type")) {
+                    hint = format!("did you mean `{c}`?");
+                }
+            }
+            d.at(offset_in_string(text, s, e.offset), e.message, Some(hint));
+            None
+        }
+    }
+}
+
+fn name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) -> FunctionSpec {
+    let raw = f.get_ref();
+    let name = raw.name.get_ref().clone();
+    if !name_ok(&name) {
+        d.at(
+            raw.name.span().start,
+            format!("function name {name:?} is empty or has characters other than letters, digits, `_`, `-` and `.`"),
+            Some("the name is used in reports and in the corpus path; set `go = \"…\"` / `rust = \"…\"` if the registered names differ".into()),
+        );
+    }
+    let registered = |key: &str, v: &Option<Spanned<String>>, d: &mut Diags| match v {
+        Some(s) if s.get_ref().is_empty() => {
+            d.at(
+                s.span().start,
+                format!("`{key}` is empty"),
+                Some(format!("leave `{key}` out to use the function's `name`")),
+            );
+            name.clone()
+        }
+        Some(s) => s.get_ref().clone(),
+        None => name.clone(),
+    };
+    let go_name = registered("go", &raw.go, d);
+    let rust_name = registered("rust", &raw.rust, d);
+    let lookup = |n: &str| types.lookup(n);
+    let mut args = Vec::new();
+    let mut arg_names: HashSet<&str> = HashSet::new();
+    for a in &raw.args {
+        if let Some(arg) = argument(a, &name, &lookup, types, text, d) {
+            if !arg_names.insert(a.get_ref().name.get_ref()) {
+                d.at(
+                    a.get_ref().name.span().start,
+                    format!("duplicate argument name `{}` in `{name}`", arg.name),
+                    Some("give each argument its own name; names appear in reports".into()),
+                );
+            }
+            args.push(arg);
+        }
+    }
+    let results: Vec<Type> = raw
+        .results
+        .iter()
+        .flat_map(|r| r.get_ref())
+        .filter_map(|r| parse_type(r, &lookup, &types.declared, text, d))
+        .collect();
+    let compare = raw
+        .compare
+        .as_ref()
+        .map(|c| compare_rules(c, results.len(), &name, d))
+        .unwrap_or_default();
+    let (line, column) = d.position(f.span().start);
+    FunctionSpec {
+        name: name.clone(),
+        go_name,
+        rust_name,
+        args,
+        results,
+        error: raw.error.as_ref().is_some_and(|e| *e.get_ref()),
+        compare,
+        rust_none_is_error: false,
+        go_params: Vec::new(),
+        location: Location { line, column },
+    }
+}
+
+fn argument(
+    a: &Spanned<RawArg>,
+    function: &str,
+    lookup: &dyn Fn(&str) -> Option<Arc<StructType>>,
+    types: &Types,
+    text: &str,
+    d: &mut Diags,
+) -> Option<ArgSpec> {
+    let raw = a.get_ref();
+    let name = raw.name.get_ref();
+    if name.is_empty() {
+        d.at(
+            raw.name.span().start,
+            "an argument name is empty",
+            Some("name it like the Go parameter; names appear in reports".into()),
+        );
+    }
+    let ty = parse_type(&raw.ty, lookup, &types.declared, text, d)?;
+    let what = format!("argument `{name}` of `{function}`");
+    let mut h = hints(&raw.hints(), &ty, &what, d);
+    fill_struct_hints(&mut h, &ty, &types.hints);
+    let (line, column) = d.position(a.span().start);
+    Some(ArgSpec {
+        name: name.clone(),
+        ty,
+        hints: h,
+        location: Location { line, column },
+    })
+}
