@@ -544,6 +544,10 @@ fn finding(
     divergence: Divergence,
     origin: Origin,
 ) -> Finding {
+    let (go_text, rust_text) = clip_pair(
+        readable::pretty_outcome(go, &fun.results),
+        readable::pretty_outcome(rust, &fun.results),
+    );
     Finding {
         function: fun.name.clone(),
         kind: FindingKind::Divergence,
@@ -556,12 +560,43 @@ fn finding(
             .collect(),
         go_call: render::go_call(fun, input),
         rust_call: render::rust_call(fun, input),
-        go: readable::pretty_outcome(go, &fun.results),
-        rust: readable::pretty_outcome(rust, &fun.results),
+        go: go_text,
+        rust: rust_text,
         divergence,
         shrink: None,
         corpus_file: None,
     }
+}
+
+/// Characters of an outcome shown in a report; a longer one is cut around its first difference.
+const SHOWN_CHARS: usize = 2000;
+
+/// Cuts two long outcome texts to a window around their first difference, so that a report of a
+/// 16 MiB result stays readable and still shows where the sides differ.
+fn clip_pair(go: String, rust: String) -> (String, String) {
+    let (g, r): (Vec<char>, Vec<char>) = (go.chars().collect(), rust.chars().collect());
+    if g.len() <= SHOWN_CHARS && r.len() <= SHOWN_CHARS {
+        return (go, rust);
+    }
+    let first_diff = g
+        .iter()
+        .zip(&r)
+        .position(|(a, b)| a != b)
+        .unwrap_or(g.len().min(r.len()));
+    let start = first_diff.saturating_sub(SHOWN_CHARS / 2);
+    let clip = |cs: &[char]| {
+        let end = (start + SHOWN_CHARS).min(cs.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push_str(&format!("… ({start} characters before) …"));
+        }
+        out.extend(&cs[start.min(cs.len())..end]);
+        if end < cs.len() {
+            out.push_str(&format!("… ({} characters after)", cs.len() - end));
+        }
+        out
+    };
+    (clip(&g), clip(&r))
 }
 
 /// A path for reports: relative to the current folder when below it, forward slashes.
@@ -572,4 +607,35 @@ fn display_path(p: &Path) -> String {
         .and_then(|c| p.strip_prefix(c).ok())
         .unwrap_or(p);
     shown.display().to_string().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_outcomes_are_cut_around_their_first_difference() {
+        let go = format!("ok \"{}a{}\"", "x".repeat(10_000), "y".repeat(10_000));
+        let rust = format!("ok \"{}b{}\"", "x".repeat(10_000), "y".repeat(10_000));
+        let (g, r) = clip_pair(go, rust);
+        assert!(g.chars().count() < SHOWN_CHARS + 100, "{}", g.len());
+        assert!(
+            g.contains("xa") && r.contains("xb"),
+            "the difference stays visible"
+        );
+        assert!(g.starts_with("… (") && g.ends_with("characters after)"));
+    }
+
+    #[test]
+    fn short_outcomes_are_shown_whole() {
+        let (g, r) = clip_pair("ok 1".into(), "ok 2".into());
+        assert_eq!((g.as_str(), r.as_str()), ("ok 1", "ok 2"));
+    }
+
+    #[test]
+    fn chunk_seeds_differ_per_chunk_and_per_run_seed() {
+        assert_ne!(chunk_seed(1, 0), chunk_seed(1, 1));
+        assert_ne!(chunk_seed(1, 0), chunk_seed(2, 0));
+        assert_eq!(chunk_seed(7, 3), chunk_seed(7, 3));
+    }
 }

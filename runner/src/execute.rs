@@ -272,11 +272,9 @@ impl Lane {
             Some(s) => describe_status(s),
             None => "closed its protocol output".to_string(),
         };
-        let tail = last_lines(&self.stderr_tail(), 12);
-        if tail.is_empty() {
-            status
-        } else {
-            format!("{status}; stderr ends with:\n{tail}")
+        match crash_summary(&self.stderr_tail()) {
+            Some(why) => format!("{status}: {why}"),
+            None => status,
         }
     }
 
@@ -301,6 +299,56 @@ impl Drop for Lane {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The lines of a dying process's stderr that say why it died (Go's `fatal error:` and `panic:`,
+/// Rust's stack overflow and abort messages), with what changes from run to run (thread ids,
+/// addresses, goroutine numbers) taken out, so that the same crash gives the same report.
+/// Falls back to the last line of stderr.
+pub fn crash_summary(stderr: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static REDACT: OnceLock<[(regex::Regex, &str); 3]> = OnceLock::new();
+    let redact = REDACT.get_or_init(|| {
+        [
+            (regex::Regex::new(r" \(\d+\)").unwrap(), ""),
+            (regex::Regex::new(r"0x[0-9a-fA-F]+").unwrap(), "0x…"),
+            (regex::Regex::new(r"goroutine \d+").unwrap(), "goroutine N"),
+        ]
+    });
+    let clean = |line: &str| {
+        let mut l = line.trim().to_string();
+        for (re, with) in redact.iter() {
+            l = re.replace_all(&l, *with).into_owned();
+        }
+        l
+    };
+    let salient = |l: &str| {
+        l.starts_with("fatal error:")
+            || l.starts_with("panic:")
+            || l.starts_with("fatal runtime error:")
+            || l.starts_with("runtime: goroutine stack exceeds")
+            || l.starts_with("SIG")
+            || (l.starts_with("thread '")
+                && (l.contains("overflowed its stack") || l.contains("panicked")))
+    };
+    let mut picked: Vec<String> = Vec::new();
+    for line in stderr.lines().map(str::trim).filter(|l| salient(l)) {
+        let l = clean(line);
+        if !picked.contains(&l) && picked.len() < 3 {
+            picked.push(l);
+        }
+    }
+    if picked.is_empty() {
+        picked.extend(
+            stderr
+                .lines()
+                .rev()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(clean),
+        );
+    }
+    (!picked.is_empty()).then(|| picked.join("; "))
 }
 
 fn memchr_newline(s: &[u8]) -> Option<usize> {
@@ -386,7 +434,6 @@ pub struct Executor {
     timeout: Duration,
     next_id: u64,
     batch: usize,
-    per_call: Duration,
 }
 
 enum Reply {
@@ -412,7 +459,6 @@ impl Executor {
             timeout,
             next_id: 1,
             batch: 16,
-            per_call: Duration::ZERO,
         })
     }
 
@@ -446,12 +492,6 @@ impl Executor {
     }
 
     fn adapt(&mut self, n: usize, elapsed: Duration) {
-        let per_call = elapsed / n as u32;
-        self.per_call = if self.per_call.is_zero() {
-            per_call
-        } else {
-            (self.per_call * 3 + per_call) / 4
-        };
         if elapsed < TARGET_BATCH / 2 && n == self.batch {
             self.batch = (self.batch * 2).min(MAX_BATCH);
         } else if elapsed > TARGET_BATCH * 2 {
@@ -478,9 +518,8 @@ impl Executor {
         }
         self.go.send(go_buf);
         self.rust.send(rust_buf);
-        let deadline = Instant::now() + self.timeout + self.per_call * (inputs.len() as u32) * 4;
-        let go = collect(&mut self.go, first_id, inputs.len(), deadline);
-        let rust = collect(&mut self.rust, first_id, inputs.len(), deadline);
+        let go = collect(&mut self.go, first_id, inputs.len(), self.timeout);
+        let rust = collect(&mut self.rust, first_id, inputs.len(), self.timeout);
         let go = self.recover(Side::Go, fun, inputs, go)?;
         let rust = self.recover(Side::Rust, fun, inputs, rust)?;
         for (g, r) in go.into_iter().zip(rust) {
@@ -541,11 +580,13 @@ impl Executor {
 }
 
 /// Reads `n` replies starting at `first_id`; after a failure the rest are marked failed too
-/// (they will be re-run alone).
-fn collect(lane: &mut Lane, first_id: u64, n: usize, deadline: Instant) -> Vec<Reply> {
+/// (they will be re-run alone). A harness that sends no reply for `timeout` has hung: the
+/// deadline restarts with every reply, so a hang is noticed one timeout after the last answer,
+/// however large the batch.
+fn collect(lane: &mut Lane, first_id: u64, n: usize, timeout: Duration) -> Vec<Reply> {
     let mut replies = Vec::with_capacity(n);
     for i in 0..n {
-        match lane.reply(first_id + i as u64, deadline) {
+        match lane.reply(first_id + i as u64, Instant::now() + timeout) {
             Ok((kind, payload)) => replies.push(Reply::Got(kind, payload)),
             Err(f) => {
                 if matches!(f, LaneFailure::Timeout) {
@@ -597,5 +638,33 @@ fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
         }
         Reply::Failed(LaneFailure::Crash(why)) => Outcome::Crash(why),
         Reply::Failed(LaneFailure::Timeout) => Outcome::Timeout,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crash_summary;
+
+    #[test]
+    fn a_crash_is_summarized_by_the_lines_that_say_why_without_ids_or_addresses() {
+        let rust = "\nthread 'main' (4258) has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
+        assert_eq!(
+            crash_summary(rust).unwrap(),
+            "thread 'main' has overflowed its stack; fatal runtime error: stack overflow, aborting"
+        );
+        let go = "fatal error: sync: unlock of unlocked mutex\n\ngoroutine 1 [running]:\nsync.fatal({0x4c1f2a?, 0x0?})\n\t/usr/lib/go/src/runtime/panic.go:1031 +0x18\nmain.main()\n";
+        assert_eq!(
+            crash_summary(go).unwrap(),
+            "fatal error: sync: unlock of unlocked mutex"
+        );
+    }
+
+    #[test]
+    fn a_crash_without_a_known_message_shows_its_last_line() {
+        assert_eq!(
+            crash_summary("starting\nbye at 0xdeadbeef\n\n").unwrap(),
+            "bye at 0x…"
+        );
+        assert_eq!(crash_summary(""), None);
     }
 }
