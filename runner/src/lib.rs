@@ -20,6 +20,7 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod shrink;
+pub mod snapshot;
 pub mod spec;
 pub mod value;
 pub mod worker;
