@@ -13,6 +13,12 @@ use sha2::{Digest, Sha256};
 /// Why the Go harness could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The package folder does not exist.
+    #[error("failed to build the Go harness: the package folder `{dir}` does not exist\n(hint: `package` in the spec's [go] table is a Go main package folder, relative to the spec file)")]
+    NoPackage {
+        /// The package folder.
+        dir: String,
+    },
     /// `go` is not installed or not on PATH.
     #[error("failed to run `go build` for the Go harness in `{dir}`: {source}\n(hint: install Go 1.22 or newer and put `go` on PATH, or point the spec's [go] table at a ready `command`)")]
     NoGo {
@@ -51,6 +57,9 @@ pub fn cache_dir() -> PathBuf {
 /// Builds the Go main package in `dir` and returns the binary's path.
 pub fn build(dir: &Path) -> Result<PathBuf, BuildError> {
     let shown = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(BuildError::NoPackage { dir: shown });
+    }
     let key: String = Sha256::digest(shown.as_bytes())
         .iter()
         .take(8)
