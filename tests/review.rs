@@ -210,3 +210,62 @@ fn a_divergence_goes_from_pending_to_known_to_changed_to_fixed_through_cargo_ins
     assert!(out.contains("FIXED Slugify: known divergence"), "{out}");
     assert!(out.contains(&format!("rm {entry} {accepted}")), "{out}");
 }
+
+#[test]
+fn corpus_subcommands_list_replay_and_prune_without_generating_anything() {
+    let p = Project::new();
+    let (code, out) = p.check(1, &[], &[]);
+    assert_eq!(code, 1, "{out}");
+    let entry = p.with_suffix(".json").remove(0);
+    let hash = entry
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".json")
+        .to_string();
+    // A copy of the entry under another name is a duplicate; a snapshot without an entry is
+    // an orphan.
+    let dir = p.root().join("corpus/review/Slugify");
+    std::fs::copy(p.root().join(&entry), dir.join("copy.json")).unwrap();
+    std::fs::write(dir.join("gone.snap"), "---\n---\nx\n").unwrap();
+
+    let run = |args: &[&str]| {
+        let out = Command::new(&p.parity)
+            .current_dir(p.root())
+            .args(args)
+            .env_remove("CI")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(&["corpus", "list", "specs/review.toml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{hash}  pending")), "{out}");
+    assert!(out.contains("copy          unreviewed"), "{out}");
+
+    let (code, out) = run(&["corpus", "replay", "specs/review.toml", "--ci"]);
+    assert_eq!(code, 1, "both stored inputs still diverge: {out}");
+    assert!(out.contains("0 cases"), "replay generates nothing: {out}");
+
+    let before = p.corpus_files();
+    let (code, out) = run(&["corpus", "prune", "specs/review.toml", "--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("would remove corpus/review/Slugify/copy.json (duplicate input)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("would remove corpus/review/Slugify/gone.snap (its corpus entry is gone)"),
+        "{out}"
+    );
+    assert_eq!(p.corpus_files(), before, "a dry run removes nothing");
+
+    // Once the Rust side agrees, an unaccepted entry adds nothing and is pruned.
+    p.use_rust("slugify");
+    let (code, out) = run(&["corpus", "prune", "specs/review.toml"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(p.corpus_files(), Vec::<String>::new(), "{out}");
+}

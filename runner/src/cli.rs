@@ -30,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every function of a spec: replay the corpus, generate inputs, report divergences.
     Check(CheckArgs),
+    /// Manage the corpus of stored divergences: list, replay, reminimize, prune.
+    Corpus(crate::corpus_cmd::CorpusArgs),
 }
 
 /// Output format.
@@ -133,6 +135,7 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_command(args).into(),
+        Command::Corpus(args) => crate::corpus_cmd::run(args).into(),
     }
 }
 

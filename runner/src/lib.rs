@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod corpus;
+pub mod corpus_cmd;
 pub mod execute;
 pub mod exit_code;
 pub mod generate;
