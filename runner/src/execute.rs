@@ -201,11 +201,20 @@ impl Lane {
 
     /// The next reply line (without `\n`), or why there is none.
     fn next_line(&mut self, deadline: Instant) -> Result<Vec<u8>, LaneFailure> {
+        let range = self.next_line_range(deadline)?;
+        Ok(self.buf[range].to_vec())
+    }
+
+    /// Where the next reply line (without `\n`) lies in `self.buf`: no copy on the hot path.
+    fn next_line_range(
+        &mut self,
+        deadline: Instant,
+    ) -> Result<std::ops::Range<usize>, LaneFailure> {
         loop {
-            if let Some(nl) = self.buf[self.pos..].iter().position(|&b| b == b'\n') {
-                let line = self.buf[self.pos..self.pos + nl].to_vec();
+            if let Some(nl) = memchr_newline(&self.buf[self.pos..]) {
+                let range = self.pos..self.pos + nl;
                 self.pos += nl + 1;
-                return Ok(line);
+                return Ok(range);
             }
             let wait = deadline.saturating_duration_since(Instant::now());
             match self.from_child.recv_timeout(wait) {
@@ -229,8 +238,9 @@ impl Lane {
 
     /// Reads the reply to `id` and returns (kind, payload).
     fn reply(&mut self, id: u64, deadline: Instant) -> Result<(ReplyKind, Vec<u8>), LaneFailure> {
-        let line = self.next_line(deadline)?;
-        match protocol::split_reply(&line) {
+        let range = self.next_line_range(deadline)?;
+        let line = &self.buf[range];
+        match protocol::split_reply(line) {
             Ok(r) if r.id == id => Ok((r.kind, r.payload.to_vec())),
             Ok(r) => Err(LaneFailure::Crash(format!(
                 "malformed reply: expected id {id}, got id {}",
@@ -291,6 +301,10 @@ impl Drop for Lane {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+fn memchr_newline(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'\n')
 }
 
 fn describe_status(s: std::process::ExitStatus) -> String {

@@ -90,7 +90,15 @@ pub fn shrink(
     'step: loop {
         let mut cursor = Cursor::new(fun, &current);
         let mut pending = cursor.next(&current);
+        let mut joint: Option<std::vec::IntoIter<Vec<Value>>> = None;
         loop {
+            if pending.is_none() && joint.is_none() {
+                // A local minimum for single-argument moves: try moving two arguments at once
+                // (a shorter string *and* a smaller count), which single moves cannot reach.
+                let mut j = joint_candidates(fun, &current).into_iter();
+                pending = j.next();
+                joint = Some(j);
+            }
             let Some(first) = pending.take() else {
                 return Shrunk {
                     input: current,
@@ -111,7 +119,11 @@ pub fn shrink(
             let size = BATCH.min(usize::try_from(room).unwrap_or(BATCH));
             let mut batch = vec![first];
             while batch.len() < size {
-                match cursor.next(&current) {
+                let next = match &mut joint {
+                    Some(j) => j.next(),
+                    None => cursor.next(&current),
+                };
+                match next {
                     Some(c) => batch.push(c),
                     None => break,
                 }
@@ -131,9 +143,51 @@ pub fn shrink(
                 accepted += 1;
                 continue 'step;
             }
-            pending = cursor.next(&current);
+            pending = match &mut joint {
+                Some(j) => j.next(),
+                None => cursor.next(&current),
+            };
         }
     }
+}
+
+/// Single-argument simplifications tried per argument in a joint move.
+const JOINT_PER_ARG: usize = 12;
+
+/// Candidates that simplify two arguments at once: the first [`JOINT_PER_ARG`] simplifications
+/// of one argument combined with those of another, for every pair of arguments. Each candidate is
+/// strictly simpler in both arguments, so the well-founded order still guarantees an end.
+fn joint_candidates(fun: &FunctionSpec, input: &[Value]) -> Vec<Vec<Value>> {
+    let n = input.len().min(fun.args.len());
+    if n < 2 {
+        return Vec::new();
+    }
+    let simpler: Vec<Vec<Value>> = (0..n)
+        .map(|k| {
+            let spec = &fun.args[k];
+            let mut seen = HashSet::new();
+            edits(&input[k], &spec.ty, &spec.hints)
+                .iter()
+                .filter_map(|e| apply(&input[k], e))
+                .filter(|v| seen.insert(v.clone()))
+                .take(JOINT_PER_ARG)
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            for a in &simpler[i] {
+                for b in &simpler[j] {
+                    let mut c = input.to_vec();
+                    c[i] = a.clone();
+                    c[j] = b.clone();
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Walks the candidates of one input, argument by argument, computing each argument's edits

@@ -373,3 +373,28 @@ fn a_batch_never_repeats_a_candidate() {
     // "", then the removals that leave 4, 6 and 7 "b"s, then "abbbbbbb", "bbbbbbba"…
     assert_eq!(s.tried, 1 + 3 + 8);
 }
+
+#[test]
+fn a_divergence_that_needs_a_shorter_string_and_a_smaller_count_together_shrinks_both() {
+    // It diverges only when `max` is one byte short of the string's length and the string ends
+    // in a multi-byte character: removing a character alone, or lowering `max` alone, stops the
+    // divergence, so only a move of both arguments at once makes progress.
+    let f = FunctionSpec::new(
+        "Truncate",
+        vec![("s", Type::String), ("max", Type::I64)],
+        vec![],
+        false,
+    );
+    let fails = |c: &[Value]| {
+        let (Value::Str(s), Value::Int(max)) = (&c[0], &c[1]) else {
+            return false;
+        };
+        let Ok(s) = std::str::from_utf8(s) else {
+            return false;
+        };
+        s.chars().last().is_some_and(|c| c.len_utf8() > 1) && *max == s.len() as i64 - 1
+    };
+    let out = shrink_with(&f, vec![Value::str("aa€"), Value::Int(4)], fails);
+    assert_eq!(out.input, vec![Value::str("é"), Value::Int(1)]);
+    assert_eq!(out.stopped, Stopped::Minimal);
+}
