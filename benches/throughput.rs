@@ -121,6 +121,7 @@ fn main() {
             args: vec![worker::WORKER_ARG.to_string()],
             env: Vec::new(),
         },
+        ci: false,
     };
     let go_bin = match &spec.go {
         parity::spec::GoSource::Package { dir } => {

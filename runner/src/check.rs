@@ -21,9 +21,11 @@ use crate::outcome::{Class, Outcome, Side};
 use crate::readable;
 use crate::render;
 use crate::report::{
-    Event, Finding, FindingKind, FunctionSummary, Origin, Reporter, RunSummary, ShrinkNote,
+    Event, Finding, FindingKind, FunctionSummary, Origin, Reporter, ReviewNote, RunSummary,
+    ShrinkNote,
 };
 use crate::shrink::{self, Budget, Stopped};
+use crate::snapshot::{self, Review};
 use crate::spec::{self, FunctionSpec, GoSource, Spec, SpecError};
 use crate::value::Value;
 
@@ -60,6 +62,9 @@ pub struct CheckOptions {
     pub corpus_root: PathBuf,
     /// How to start the Rust side.
     pub rust: HarnessCommand,
+    /// CI mode (`--ci`, `CI=true`): write no corpus entries and no pending snapshots, and fail
+    /// on every divergence that is not an accepted snapshot.
+    pub ci: bool,
 }
 
 /// Why a check could not run to the end. Findings are not errors.
@@ -150,6 +155,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     for fun in &spec.functions {
         let fs = check_function(&spec, fun, opts, &mut execs, reporter)?;
         summary.findings += fs.findings;
+        summary.known += fs.known;
         reporter.event(&Event::FunctionFinished(&fs));
         summary.functions.push(fs);
     }
@@ -183,6 +189,7 @@ fn check_function(
         ..FunctionSummary::default()
     };
     let mut reported: Vec<Vec<Value>> = Vec::new();
+    let review_ctx = review_context(opts);
 
     // The corpus first: yesterday's divergences are today's regression tests.
     let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
@@ -196,12 +203,39 @@ fn check_function(
             match compare::compare(&fun.compare, &fun.results, &go, &rust) {
                 Verdict::Agree | Verdict::Rejected { .. } => {
                     fs.fixed += 1;
-                    reporter.event(&Event::CorpusFixed {
-                        function: &fun.name,
-                        path: &shown,
-                    });
+                    if let Some(accepted) = snapshot::agreed(&review_ctx, &entry.path)? {
+                        reporter.event(&Event::KnownFixed {
+                            function: &fun.name,
+                            path: &shown,
+                            snapshot: &display_path(&accepted),
+                        });
+                    } else {
+                        reporter.event(&Event::CorpusFixed {
+                            function: &fun.name,
+                            path: &shown,
+                        });
+                    }
                 }
                 Verdict::Diverge(d) => {
+                    let review = snapshot::review(
+                        &review_ctx,
+                        fun,
+                        &entry.path,
+                        &entry.input,
+                        &go,
+                        &rust,
+                        &d,
+                    )?;
+                    if let Review::Known { accepted } = &review {
+                        reported.push(entry.input.clone());
+                        fs.known += 1;
+                        reporter.event(&Event::Known {
+                            function: &fun.name,
+                            path: &shown,
+                            snapshot: &display_path(accepted),
+                        });
+                        continue;
+                    }
                     let f = finding(
                         fun,
                         &entry.input,
@@ -212,6 +246,7 @@ fn check_function(
                     );
                     let f = Finding {
                         corpus_file: Some(shown),
+                        review: Some(review_note(&review)),
                         ..f
                     };
                     reported.push(entry.input.clone());
@@ -530,8 +565,28 @@ fn confirm_and_minimize(
             f.divergence.rule
         ),
     };
+    if opts.ci {
+        // CI writes nothing, like insta: the finding is reported with its input and calls.
+        f.review = Some(review_note(&Review::Unreviewed { pending: None }));
+        return Ok(Some(f));
+    }
     let path = corpus::write(&opts.corpus_root, &spec.name, &entry, &fun.arg_types())?;
     f.corpus_file = Some(display_path(&path));
+    let review = snapshot::review(
+        &review_context(opts),
+        fun,
+        &path,
+        &entry.input,
+        &go,
+        &rust,
+        &f.divergence,
+    )?;
+    if let Review::Known { .. } = review {
+        // Accepted already (its corpus entry had been deleted and is now restored): the next
+        // replay reports it as known.
+        return Ok(None);
+    }
+    f.review = Some(review_note(&review));
     Ok(Some(f))
 }
 
@@ -565,6 +620,29 @@ fn finding(
         divergence,
         shrink: None,
         corpus_file: None,
+        review: None,
+    }
+}
+
+fn review_context(opts: &CheckOptions) -> snapshot::Context {
+    snapshot::Context {
+        source: snapshot::source_for(&opts.spec_path, &opts.corpus_root),
+        ci: opts.ci,
+    }
+}
+
+fn review_note(review: &Review) -> ReviewNote {
+    match review {
+        Review::Known { accepted } => ReviewNote::Known {
+            accepted: display_path(accepted),
+        },
+        Review::Unreviewed { pending } => ReviewNote::Unreviewed {
+            pending: pending.as_deref().map(display_path),
+        },
+        Review::Changed { accepted, pending } => ReviewNote::Changed {
+            accepted: display_path(accepted),
+            pending: pending.as_deref().map(display_path),
+        },
     }
 }
 

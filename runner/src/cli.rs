@@ -30,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every function of a spec: replay the corpus, generate inputs, report divergences.
     Check(CheckArgs),
+    /// Manage the corpus of stored divergences: list, replay, reminimize, prune.
+    Corpus(crate::corpus_cmd::CorpusArgs),
 }
 
 /// Output format.
@@ -79,6 +81,10 @@ pub struct CheckArgs {
     /// Leave durations and rates out of the output (for snapshots).
     #[arg(long)]
     pub no_times: bool,
+    /// CI mode, as insta has it: write no corpus entries and no pending snapshots, and fail on
+    /// every divergence that is not an accepted snapshot (also on when CI=true).
+    #[arg(long)]
+    pub ci: bool,
 }
 
 /// Parses `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds.
@@ -129,6 +135,7 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_command(args).into(),
+        Command::Corpus(args) => crate::corpus_cmd::run(args).into(),
     }
 }
 
@@ -168,6 +175,7 @@ fn check_command(args: CheckArgs) -> ExitCode {
             args: vec![worker::WORKER_ARG.to_string()],
             env: Vec::new(),
         },
+        ci: args.ci || crate::snapshot::ci_from_env(),
     };
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),

@@ -43,6 +43,24 @@ pub enum Event<'a> {
         /// The entry's file.
         path: &'a str,
     },
+    /// A corpus entry diverges exactly as its accepted snapshot says: expected, not a failure.
+    Known {
+        /// The function.
+        function: &'a str,
+        /// The entry's file.
+        path: &'a str,
+        /// The accepted snapshot.
+        snapshot: &'a str,
+    },
+    /// A known divergence (an entry with an accepted snapshot) now agrees.
+    KnownFixed {
+        /// The function.
+        function: &'a str,
+        /// The entry's file.
+        path: &'a str,
+        /// The accepted snapshot.
+        snapshot: &'a str,
+    },
     /// A confirmed, minimized finding.
     Finding(&'a Finding),
     /// A function is done.
@@ -90,6 +108,28 @@ pub struct ShrinkNote {
     pub budget_hint: Option<String>,
 }
 
+/// Where a finding stands in snapshot review (see `snapshot.rs`); paths with forward slashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReviewNote {
+    /// Accepted and unchanged (not a finding; used by `parity corpus list`).
+    Known {
+        /// The accepted snapshot.
+        accepted: String,
+    },
+    /// Never accepted: the pending snapshot written for review (`None` in CI mode).
+    Unreviewed {
+        /// The pending `.snap.new`.
+        pending: Option<String>,
+    },
+    /// Accepted, but an outcome changed since.
+    Changed {
+        /// The accepted `.snap` that no longer matches.
+        accepted: String,
+        /// The pending `.snap.new` showing the change (`None` in CI mode).
+        pending: Option<String>,
+    },
+}
+
 /// One confirmed finding, ready to print.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -115,6 +155,8 @@ pub struct Finding {
     pub shrink: Option<ShrinkNote>,
     /// The corpus file holding the input, forward slashes.
     pub corpus_file: Option<String>,
+    /// Its snapshot review state (`None` for nondeterminism, which is never snapshot).
+    pub review: Option<ReviewNote>,
 }
 
 /// One function's totals.
@@ -132,6 +174,8 @@ pub struct FunctionSummary {
     pub fixed: u64,
     /// Findings reported for it.
     pub findings: u64,
+    /// Known divergences: corpus entries diverging as their accepted snapshots say.
+    pub known: u64,
     /// Wall time spent generating and running cases.
     pub elapsed: Duration,
 }
@@ -157,6 +201,8 @@ pub struct RunSummary {
     pub functions: Vec<FunctionSummary>,
     /// Total findings.
     pub findings: u64,
+    /// Total known divergences (accepted snapshots, not failures).
+    pub known: u64,
 }
 
 /// Consumes events.
@@ -255,6 +301,25 @@ impl<W: Write> HumanReporter<W> {
         if let Some(p) = &f.corpus_file {
             writeln!(o, "  corpus     {p}")?;
         }
+        match &f.review {
+            Some(ReviewNote::Unreviewed { pending: Some(p) }) => {
+                writeln!(o, "  snapshot   {p} (review it with `cargo insta review`)")?
+            }
+            Some(ReviewNote::Changed { accepted, pending }) => {
+                writeln!(
+                    o,
+                    "  changed    the accepted snapshot {accepted} no longer matches this divergence"
+                )?;
+                if let Some(p) = pending {
+                    writeln!(o, "  snapshot   {p} shows the change (review it with `cargo insta review`)")?;
+                }
+            }
+            Some(ReviewNote::Unreviewed { pending: None }) => writeln!(
+                o,
+                "  snapshot   not written (CI mode); run `parity check` without --ci and CI=true to review it"
+            )?,
+            Some(ReviewNote::Known { .. }) | None => {}
+        }
         Ok(())
     }
 
@@ -283,6 +348,9 @@ impl<W: Write> HumanReporter<W> {
             if f.fixed > 0 {
                 line.push_str(&format!("  {} fixed", f.fixed));
             }
+            if f.known > 0 {
+                line.push_str(&format!("  {} known", f.known));
+            }
             if !self.style.no_times {
                 line.push_str(&format!("  {:.0} checks/s", f.checks_per_sec()));
             }
@@ -290,9 +358,14 @@ impl<W: Write> HumanReporter<W> {
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
         if s.findings == 0 {
+            let known = match s.known {
+                0 => String::new(),
+                1 => ", apart from 1 known divergence".to_string(),
+                n => format!(", apart from {n} known divergences"),
+            };
             writeln!(
                 self.out,
-                "\nresult: equivalent over {cases} inputs in {} function{} (seed {})",
+                "\nresult: equivalent over {cases} inputs in {} function{}{known} (seed {})",
                 s.functions.len(),
                 if s.functions.len() == 1 { "" } else { "s" },
                 s.seed
@@ -348,6 +421,28 @@ impl<W: Write> Reporter for HumanReporter<W> {
                     "\nFIXED {function}: corpus entry {path} now agrees\n  (hint: delete it with `rm {path}` once the fix has landed)"
                 )
             }
+            Event::Known {
+                function,
+                path,
+                snapshot,
+            } => {
+                self.clear_progress();
+                writeln!(
+                    self.out,
+                    "\nKNOWN {function}: corpus entry {path} diverges as accepted in {snapshot}"
+                )
+            }
+            Event::KnownFixed {
+                function,
+                path,
+                snapshot,
+            } => {
+                self.clear_progress();
+                writeln!(
+                    self.out,
+                    "\nFIXED {function}: known divergence {path} now agrees\n  (hint: remove it with `rm {path} {snapshot}` once the fix has landed)"
+                )
+            }
             Event::Finding(f) => {
                 self.clear_progress();
                 self.finding(f)
@@ -370,6 +465,7 @@ pub struct JsonReporter<W: Write> {
     style: Style,
     findings: Vec<serde_json::Value>,
     fixed: Vec<serde_json::Value>,
+    known: Vec<serde_json::Value>,
     spec: String,
 }
 
@@ -381,6 +477,7 @@ impl<W: Write> JsonReporter<W> {
             style,
             findings: vec![],
             fixed: vec![],
+            known: vec![],
             spec: String::new(),
         }
     }
@@ -425,6 +522,13 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
         "diff": readable::diff(&f.go, &f.rust, false),
         "shrink": shrink,
         "corpus_file": f.corpus_file,
+        "review": f.review.as_ref().map(|r| match r {
+            ReviewNote::Known { accepted } => json!({"state": "known", "accepted": accepted}),
+            ReviewNote::Unreviewed { pending } => json!({"state": "unreviewed", "pending": pending}),
+            ReviewNote::Changed { accepted, pending } => {
+                json!({"state": "changed", "accepted": accepted, "pending": pending})
+            }
+        }),
     })
 }
 
@@ -439,6 +543,20 @@ impl<W: Write> Reporter for JsonReporter<W> {
             Event::CorpusFixed { function, path } => self
                 .fixed
                 .push(json!({"function": function, "corpus_file": path})),
+            Event::KnownFixed {
+                function,
+                path,
+                snapshot,
+            } => self
+                .fixed
+                .push(json!({"function": function, "corpus_file": path, "accepted": snapshot})),
+            Event::Known {
+                function,
+                path,
+                snapshot,
+            } => self
+                .known
+                .push(json!({"function": function, "corpus_file": path, "accepted": snapshot})),
             Event::RunFinished(s) => {
                 let functions: Vec<_> = s
                     .functions
@@ -451,6 +569,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                             "replayed": f.replayed,
                             "fixed": f.fixed,
                             "findings": f.findings,
+                            "known": f.known,
                         });
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
@@ -465,6 +584,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                     "result": if s.findings == 0 { "equivalent" } else { "findings" },
                     "findings": self.findings,
                     "fixed": self.fixed,
+                    "known": self.known,
                     "functions": functions,
                 });
                 let _ = writeln!(
