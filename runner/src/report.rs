@@ -370,6 +370,13 @@ impl<W: Write> HumanReporter<W> {
                 if s.functions.len() == 1 { "" } else { "s" },
                 s.seed
             )
+        } else if cases == 0 {
+            writeln!(
+                self.out,
+                "\nresult: {} finding{} in the corpus",
+                s.findings,
+                if s.findings == 1 { "" } else { "s" },
+            )
         } else {
             writeln!(
                 self.out,
