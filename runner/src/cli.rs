@@ -30,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every function of a spec: replay the corpus, generate inputs, report divergences.
     Check(CheckArgs),
+    /// Fuzz a spec's functions with libFuzzer (coverage-guided); findings end up like `check`'s.
+    Fuzz(crate::fuzz::FuzzArgs),
 }
 
 /// Output format.
@@ -105,7 +107,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-fn random_seed() -> u64 {
+pub(crate) fn random_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(
@@ -129,6 +131,7 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check_command(args).into(),
+        Command::Fuzz(args) => crate::fuzz::fuzz_command(args).into(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod corpus;
 pub mod execute;
 pub mod exit_code;
+pub mod fuzz;
 pub mod generate;
 pub mod gobuild;
 pub mod outcome;
