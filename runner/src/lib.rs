@@ -14,6 +14,7 @@ pub mod exit_code;
 pub mod fuzz;
 pub mod generate;
 pub mod gobuild;
+pub mod gocorpus;
 pub mod outcome;
 pub mod protocol;
 pub mod readable;
