@@ -105,14 +105,11 @@ pub fn build_target(opts: &BuildOptions) -> Result<Built, FuzzBuildError> {
     let host = host_triple()?;
     let mut note = None;
     if opts.deep {
-        match cargo_build(opts, &host, true) {
-            Ok(b) => return Ok(Built { binary: b, note }),
-            Err(e) => {
-                note = Some(format!(
-                    "warning: deep mode (Go in-process with coverage) did not build; fuzzing with the Go harness as a subprocess instead:\n{e}"
-                ));
-            }
-        }
+        // The c-archive build of the Go harness (go build -buildmode=c-archive with
+        // -gcflags=all=-d=libfuzzer, objcopy of __sancov_cntrs) is not wired in yet.
+        note = Some(
+            "warning: deep mode (Go in-process with its own coverage) is not available in this build of parity; fuzzing with the Go harness as a subprocess instead".to_string(),
+        );
     }
     let binary = cargo_build(opts, &host, false)?;
     Ok(Built { binary, note })
