@@ -12,6 +12,7 @@ fn root() -> PathBuf {
 fn run(args: &[&str]) -> (Option<i32>, String) {
     let corpus = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .env_remove("CI")
         .args(args)
         .arg("--corpus")
         .arg(corpus.path())

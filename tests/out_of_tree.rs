@@ -129,6 +129,7 @@ results = ["string"]
         .current_dir(p)
         .env("CARGO_TARGET_DIR", &target)
         .env("NO_COLOR", "1")
+        .env_remove("CI")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -163,11 +163,11 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     Ok(summary)
 }
 
-/// A diverging input found while exploring.
-struct Diverging {
-    index: u64,
-    input: Vec<Value>,
-    divergence: Divergence,
+/// A diverging input found while exploring (or by the fuzzer).
+pub(crate) struct Diverging {
+    pub(crate) index: u64,
+    pub(crate) input: Vec<Value>,
+    pub(crate) divergence: Divergence,
 }
 
 struct Explored {
@@ -189,14 +189,49 @@ fn check_function(
         ..FunctionSummary::default()
     };
     let mut reported: Vec<Vec<Value>> = Vec::new();
-    let review_ctx = review_context(opts);
 
     // The corpus first: yesterday's divergences are today's regression tests.
+    replay_corpus(
+        spec,
+        fun,
+        opts,
+        &mut execs[0],
+        reporter,
+        &mut fs,
+        &mut reported,
+    )?;
+
+    let explored = explore(fun, opts, execs, reporter)?;
+    fs.cases = explored.cases;
+    fs.rejected = explored.rejected;
+    fs.elapsed = explored.elapsed;
+
+    for d in pick_for_minimizing(explored.diverging) {
+        if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
+            fs.findings += 1;
+            reporter.event(&Event::Finding(&f));
+        }
+    }
+    Ok(fs)
+}
+
+/// Replays the corpus entries of `fun`: one that still diverges is reported (and added to
+/// `reported`), one that now agrees is reported as fixed. Shared with `parity fuzz`.
+pub(crate) fn replay_corpus(
+    spec: &Spec,
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    exec: &mut Executor,
+    reporter: &mut dyn Reporter,
+    fs: &mut FunctionSummary,
+    reported: &mut Vec<Vec<Value>>,
+) -> Result<(), CheckError> {
+    let review_ctx = review_context(opts);
     let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
     fs.replayed = entries.len() as u64;
     if !entries.is_empty() {
         let inputs: Vec<Vec<Value>> = entries.iter().map(|e| e.input.clone()).collect();
-        let pairs = execs[0].run(fun, &inputs, true)?;
+        let pairs = exec.run(fun, &inputs, true)?;
         for (entry, pair) in entries.iter().zip(pairs) {
             let (go, rust) = outcomes(pair);
             let shown = display_path(&entry.path);
@@ -256,22 +291,10 @@ fn check_function(
             }
         }
     }
-
-    let explored = explore(fun, opts, execs, reporter)?;
-    fs.cases = explored.cases;
-    fs.rejected = explored.rejected;
-    fs.elapsed = explored.elapsed;
-
-    for d in pick_for_minimizing(explored.diverging) {
-        if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
-            fs.findings += 1;
-            reporter.event(&Event::Finding(&f));
-        }
-    }
-    Ok(fs)
+    Ok(())
 }
 
-fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
+pub(crate) fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
     match pair {
         CasePair::Outcomes(g, r) => (g, r),
         CasePair::Identical => unreachable!("decode_all runs return outcomes"),
@@ -424,7 +447,7 @@ fn explore_job(
 /// [`MINIMIZE_PER_FUNCTION`] in all. A class difference (ok against panic) is one bug however many
 /// inputs show it; values that differ at the same path often come from several bugs (two Unicode
 /// case rules), and the extra inputs are deduplicated again after minimization.
-fn pick_for_minimizing(diverging: Vec<Diverging>) -> Vec<Diverging> {
+pub(crate) fn pick_for_minimizing(diverging: Vec<Diverging>) -> Vec<Diverging> {
     let mut picked: Vec<Diverging> = Vec::new();
     let mut rest = Vec::new();
     for d in diverging {
@@ -449,7 +472,7 @@ fn same_answer(a: &Outcome, b: &Outcome) -> bool {
     }
 }
 
-fn confirm_and_minimize(
+pub(crate) fn confirm_and_minimize(
     spec: &Spec,
     fun: &FunctionSpec,
     opts: &CheckOptions,

@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Manage the corpus of stored divergences: list, replay, reminimize, prune.
     Corpus(crate::corpus_cmd::CorpusArgs),
+    /// Fuzz a spec's functions with libFuzzer (coverage-guided); findings end up like `check`'s.
+    Fuzz(crate::fuzz::FuzzArgs),
 }
 
 /// Output format.
@@ -111,7 +113,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-fn random_seed() -> u64 {
+pub(crate) fn random_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(
@@ -136,6 +138,7 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
     match cli.command {
         Command::Check(args) => check_command(args).into(),
         Command::Corpus(args) => crate::corpus_cmd::run(args).into(),
+        Command::Fuzz(args) => crate::fuzz::fuzz_command(args).into(),
     }
 }
 

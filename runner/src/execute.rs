@@ -95,8 +95,9 @@ enum FromChild {
     TooLong,
 }
 
-/// One harness process and its three helper threads.
-struct Lane {
+/// One harness process and its three helper threads. `pub(crate)` for the fuzz target, which
+/// talks to one Go lane, one input at a time.
+pub(crate) struct Lane {
     cmd: HarnessCommand,
     child: Child,
     to_child: Option<Sender<Vec<u8>>>,
@@ -104,17 +105,17 @@ struct Lane {
     stderr: Arc<Mutex<Vec<u8>>>,
     buf: Vec<u8>,
     pos: usize,
-    handshake: Handshake,
+    pub(crate) handshake: Handshake,
 }
 
 /// Why a lane stopped answering.
-enum LaneFailure {
+pub(crate) enum LaneFailure {
     Crash(String),
     Timeout,
 }
 
 impl Lane {
-    fn start(cmd: &HarnessCommand) -> Result<Lane, StartError> {
+    pub(crate) fn start(cmd: &HarnessCommand) -> Result<Lane, StartError> {
         let mut command = Command::new(&cmd.program);
         command
             .args(&cmd.args)
@@ -192,7 +193,7 @@ impl Lane {
         Ok(lane)
     }
 
-    fn send(&self, bytes: Vec<u8>) {
+    pub(crate) fn send(&self, bytes: Vec<u8>) {
         if let Some(tx) = &self.to_child {
             // A send error means the writer saw the child die; the reader will report it.
             let _ = tx.send(bytes);
@@ -237,7 +238,11 @@ impl Lane {
     }
 
     /// Reads the reply to `id` and returns (kind, payload).
-    fn reply(&mut self, id: u64, deadline: Instant) -> Result<(ReplyKind, Vec<u8>), LaneFailure> {
+    pub(crate) fn reply(
+        &mut self,
+        id: u64,
+        deadline: Instant,
+    ) -> Result<(ReplyKind, Vec<u8>), LaneFailure> {
         let range = self.next_line_range(deadline)?;
         let line = &self.buf[range];
         match protocol::split_reply(line) {
@@ -278,7 +283,7 @@ impl Lane {
         }
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.to_child = None;
         // SAFETY: signalling our child's process group (created with process_group(0)).
         unsafe {
@@ -288,7 +293,7 @@ impl Lane {
         let _ = self.child.wait();
     }
 
-    fn restart(&mut self) -> Result<(), StartError> {
+    pub(crate) fn restart(&mut self) -> Result<(), StartError> {
         self.kill();
         *self = Lane::start(&self.cmd)?;
         Ok(())
@@ -616,28 +621,37 @@ fn pair(fun: &FunctionSpec, go: Reply, rust: Reply, decode_all: bool) -> CasePai
 
 fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
     match reply {
-        Reply::Got(kind, payload) => {
-            let results = if none_is_error {
-                fun.results
-                    .iter()
-                    .map(|t| crate::value::Type::Option(Box::new(t.clone())))
-                    .collect()
-            } else {
-                fun.results.clone()
-            };
-            match protocol::decode_outcome(kind, &payload, &results) {
-                Ok(Outcome::Ok(v)) if none_is_error && v.first() == Some(&Value::Nil) => {
-                    Outcome::Error(b"None".to_vec())
-                }
-                Ok(o) => o,
-                Err(e) => Outcome::Crash(format!(
-                    "malformed reply payload ({e}): {}",
-                    String::from_utf8_lossy(&payload[..payload.len().min(200)])
-                )),
-            }
-        }
+        Reply::Got(kind, payload) => decode_reply(fun, kind, &payload, none_is_error),
         Reply::Failed(LaneFailure::Crash(why)) => Outcome::Crash(why),
         Reply::Failed(LaneFailure::Timeout) => Outcome::Timeout,
+    }
+}
+
+/// Decodes one reply of `fun` into an outcome; with `none_is_error` (the Rust side of a function
+/// whose port returns `Option`), `ok:[null]` is the error outcome `None`.
+pub(crate) fn decode_reply(
+    fun: &FunctionSpec,
+    kind: ReplyKind,
+    payload: &[u8],
+    none_is_error: bool,
+) -> Outcome {
+    let results = if none_is_error {
+        fun.results
+            .iter()
+            .map(|t| crate::value::Type::Option(Box::new(t.clone())))
+            .collect()
+    } else {
+        fun.results.clone()
+    };
+    match protocol::decode_outcome(kind, payload, &results) {
+        Ok(Outcome::Ok(v)) if none_is_error && v.first() == Some(&Value::Nil) => {
+            Outcome::Error(b"None".to_vec())
+        }
+        Ok(o) => o,
+        Err(e) => Outcome::Crash(format!(
+            "malformed reply payload ({e}): {}",
+            String::from_utf8_lossy(&payload[..payload.len().min(200)])
+        )),
     }
 }
 

@@ -19,7 +19,7 @@ pub use admissible::admissible;
 pub(crate) use admissible::{
     char_len, field_hints, int_domain, item_hints, key_hints, option_hints, value_hints,
 };
-use compile::{compile, Gen};
+pub(crate) use compile::{compile, Gen};
 
 use crate::spec::{FunctionSpec, Hints};
 use crate::value::{Type, Value};

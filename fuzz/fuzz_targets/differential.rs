@@ -1,0 +1,14 @@
+//! The generic differential fuzz target: which spec and function it fuzzes comes from
+//! `PARITY_FUZZ_SPEC` and `PARITY_FUZZ_FUNCTION` (set by `parity fuzz`); libFuzzer's bytes become
+//! typed inputs, run on Go and on the Rust registry in-process, and a confirmed divergence aborts.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(
+    init: parity::fuzz::target::init(parity_fuzz::registry(), go()),
+    |data: &[u8]| parity::fuzz::target::run_one(data)
+);
+
+/// Deep mode links Go in-process; otherwise the spec's Go harness runs as a subprocess.
+fn go() -> Option<parity::fuzz::target::InProcessGo> {
+    None
+}

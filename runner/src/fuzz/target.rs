@@ -1,0 +1,313 @@
+//! The runtime of a differential fuzz target: what `fuzz/fuzz_targets/differential.rs` calls.
+//!
+//! [`init`] reads which spec and function to fuzz from the environment, starts the Go side (a
+//! harness subprocess, or Go linked in-process in deep mode) and keeps the Rust [`Registry`] to call
+//! in-process, so libFuzzer sees the Rust side's coverage. [`run_one`] decodes one byte string
+//! into a typed input ([`Decoder`]), runs it on both sides and compares the outcomes; a divergence
+//! that repeats is printed with its typed input and aborts the process, which libFuzzer records as
+//! a crash artifact. `parity fuzz` turns each artifact back into the same typed input.
+//!
+//! The same binary is also the Rust worker `parity fuzz` confirms and minimizes with: with
+//! [`WORKER_ENV`] set, [`init`] serves the registry over the protocol and never returns.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::compare::{self, Divergence, Verdict};
+use crate::execute::{decode_reply, HarnessCommand, Lane, LaneFailure};
+use crate::outcome::{Outcome, Side};
+use crate::protocol::{self, Parser, ReplyKind};
+use crate::registry::Registry;
+use crate::spec::{self, FunctionSpec};
+use crate::value::Value;
+
+use super::input::Decoder;
+
+/// The spec file to fuzz.
+pub const SPEC_ENV: &str = "PARITY_FUZZ_SPEC";
+/// The spec name of the function to fuzz (default: the spec's first function).
+pub const FUNCTION_ENV: &str = "PARITY_FUZZ_FUNCTION";
+/// A ready Go harness binary (`parity fuzz` builds it once); without it the spec's package is built.
+pub const GO_ENV: &str = "PARITY_FUZZ_GO";
+/// Set to serve the registry as a parity worker instead of fuzzing.
+pub const WORKER_ENV: &str = "PARITY_FUZZ_WORKER";
+/// A file of divergence signatures (one [`signature`] per line) to ignore: the ones `parity fuzz`
+/// has already confirmed, so the fuzzer goes on looking for others.
+pub const SKIP_ENV: &str = "PARITY_FUZZ_SKIP";
+/// Per-call timeout of the Go subprocess, in milliseconds (default 2000).
+pub const TIMEOUT_ENV: &str = "PARITY_FUZZ_TIMEOUT_MS";
+
+/// Go linked into the target: takes a request line (with its `\n`), returns the reply line.
+pub type InProcessGo = Box<dyn FnMut(&[u8]) -> Vec<u8> + Send>;
+
+enum GoSide {
+    Process { lane: Lane, timeout: Duration },
+    InProcess(InProcessGo),
+}
+
+struct Target {
+    fun: FunctionSpec,
+    decoder: Decoder,
+    go: GoSide,
+    registry: Registry,
+    entry: usize,
+    skip: Vec<String>,
+    next_id: u64,
+}
+
+thread_local! {
+    // libFuzzer calls `init` and every input on its main thread; the generators are not `Send`.
+    static TARGET: RefCell<Option<Target>> = const { RefCell::new(None) };
+    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A divergence's identity for [`SKIP_ENV`]: classes, path and rule, as in
+/// [`Divergence::same_way`].
+pub fn signature(d: &Divergence) -> String {
+    format!(
+        "{}\t{}\t{}\t{}",
+        d.go_class.as_str(),
+        d.rust_class.as_str(),
+        d.path,
+        d.rule
+    )
+}
+
+fn fail(message: String) -> ! {
+    eprintln!("{message}");
+    std::process::exit(2)
+}
+
+/// Prepares the target (call it from the fuzz target's `init`). `go` is the in-process Go side of
+/// deep mode; `None` runs the spec's Go harness as a subprocess.
+pub fn init(registry: Registry, go: Option<InProcessGo>) {
+    if std::env::var_os(WORKER_ENV).is_some() {
+        crate::worker::serve(&registry);
+    }
+    let Some(spec_path) = std::env::var_os(SPEC_ENV).map(PathBuf::from) else {
+        fail(format!(
+            "error: the fuzz target needs a spec\n(hint: set {SPEC_ENV}=specs/x.toml and {FUNCTION_ENV}=Name, or run it through `parity fuzz`)"
+        ))
+    };
+    let mut spec = spec::load(&spec_path).unwrap_or_else(|e| fail(e.to_string()));
+    let source = std::fs::read_to_string(&spec_path).unwrap_or_default();
+    let name = std::env::var(FUNCTION_ENV).ok();
+    if let Some(name) = &name {
+        spec.functions.retain(|f| &f.name == name);
+    }
+    if spec.functions.is_empty() {
+        fail(format!(
+            "error: no function `{}` in {}",
+            name.unwrap_or_default(),
+            spec_path.display()
+        ));
+    }
+    spec.functions.truncate(1);
+    let timeout = std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(2));
+    let go = match go {
+        Some(f) => GoSide::InProcess(f),
+        None => {
+            let cmd = match std::env::var_os(GO_ENV) {
+                Some(p) => HarnessCommand {
+                    side: Side::Go,
+                    program: PathBuf::from(p),
+                    args: Vec::new(),
+                    env: Vec::new(),
+                },
+                None => crate::check::go_command(&spec).unwrap_or_else(|e| fail(e.to_string())),
+            };
+            let lane = Lane::start(&cmd).unwrap_or_else(|e| fail(e.to_string()));
+            GoSide::Process { lane, timeout }
+        }
+    };
+    let go_handshake = match &go {
+        GoSide::Process { lane, .. } => Some(lane.handshake.clone()),
+        GoSide::InProcess(_) => None,
+    };
+    if let Some(hs) = go_handshake {
+        spec::check_signatures(&mut spec, &source, &hs, &registry.handshake())
+            .unwrap_or_else(|e| fail(e.to_string()));
+    }
+    let fun = spec.functions.remove(0);
+    let entry = registry
+        .entries
+        .iter()
+        .position(|e| e.sig.name == fun.rust_name)
+        .unwrap_or_else(|| {
+            fail(format!(
+                "error: the fuzz target's registry has no Rust function `{}`\n(hint: register it in the fuzz crate's registry)",
+                fun.rust_name
+            ))
+        });
+    let skip = std::env::var_os(SKIP_ENV)
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    // Rust panics are outcomes here, not crashes: replace libfuzzer-sys's aborting hook with one
+    // that keeps the message for the reply.
+    panic::set_hook(Box::new(|info| {
+        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "Box<dyn Any>".to_string()
+        };
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
+    }));
+    let target = Target {
+        decoder: Decoder::new(&fun),
+        fun,
+        go,
+        registry,
+        entry,
+        skip,
+        next_id: 1,
+    };
+    TARGET.with(|t| *t.borrow_mut() = Some(target));
+}
+
+/// Runs one fuzzer input on both sides; aborts the process on a divergence that repeats.
+pub fn run_one(data: &[u8]) {
+    TARGET.with(|t| match t.borrow_mut().as_mut() {
+        Some(t) => t.run_one(data),
+        None => fail("error: parity::fuzz::target::init was not called".into()),
+    })
+}
+
+impl Target {
+    fn run_one(&mut self, data: &[u8]) {
+        let t = self;
+        let input = t.decoder.decode(data);
+        let Some((go, rust, d)) = t.diverges(&input) else {
+            return;
+        };
+        if t.skip.contains(&signature(&d)) {
+            return;
+        }
+        // Confirm before failing: one run alone is never believed. An input that does not diverge the
+        // same way twice is left to `parity check`, which reports nondeterminism as its own finding.
+        if !t
+            .diverges(&input)
+            .is_some_and(|(_, _, again)| again.same_way(&d))
+        {
+            return;
+        }
+        let fun = &t.fun;
+        eprintln!(
+        "\n=== parity: {} diverges ===\ngo call:   {}\nrust call: {}\ngo:   {}\nrust: {}\n{d}\n(parity fuzz turns this artifact into a minimized corpus entry and a report)",
+        fun.name,
+        crate::render::go_call(fun, &input),
+        crate::render::rust_call(fun, &input),
+        crate::readable::pretty_outcome(&go, &fun.results),
+        crate::readable::pretty_outcome(&rust, &fun.results),
+    );
+        std::process::abort();
+    }
+
+    fn diverges(&mut self, input: &[Value]) -> Option<(Outcome, Outcome, Divergence)> {
+        let (gk, gp) = self.call_go(input);
+        let (rk, rp) = self.call_rust(input);
+        if gk == rk && gp == rp {
+            return None;
+        }
+        let go = match gk {
+            Some(k) => decode_reply(&self.fun, k, &gp, false),
+            None => Outcome::Crash(String::from_utf8_lossy(&gp).into_owned()),
+        };
+        let rust = match rk {
+            Some(k) => decode_reply(&self.fun, k, &rp, self.fun.rust_none_is_error),
+            None => Outcome::Crash(String::from_utf8_lossy(&rp).into_owned()),
+        };
+        match compare::compare(&self.fun.compare, &self.fun.results, &go, &rust) {
+            Verdict::Diverge(d) => Some((go, rust, d)),
+            _ => None,
+        }
+    }
+
+    /// The Go reply's kind and payload; kind `None` with a description when the side failed.
+    fn call_go(&mut self, input: &[Value]) -> (Option<ReplyKind>, Vec<u8>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut line = Vec::new();
+        protocol::write_request(
+            &mut line,
+            id,
+            &self.fun.go_name,
+            input,
+            &self.fun.arg_types(),
+        );
+        match &mut self.go {
+            GoSide::InProcess(call) => {
+                let reply = call(&line);
+                let reply = reply.strip_suffix(b"\n").unwrap_or(&reply);
+                match protocol::split_reply(reply) {
+                    Ok(r) => (Some(r.kind), r.payload.to_vec()),
+                    Err(e) => (
+                        None,
+                        format!("malformed in-process reply: {e}").into_bytes(),
+                    ),
+                }
+            }
+            GoSide::Process { lane, timeout } => {
+                lane.send(line);
+                match lane.reply(id, Instant::now() + *timeout) {
+                    Ok((kind, payload)) => (Some(kind), payload),
+                    Err(f) => {
+                        let why = match f {
+                            LaneFailure::Crash(why) => why,
+                            LaneFailure::Timeout => "timeout".to_string(),
+                        };
+                        if let Err(e) = lane.restart() {
+                            fail(e.to_string());
+                        }
+                        (None, why.into_bytes())
+                    }
+                }
+            }
+        }
+    }
+
+    fn call_rust(&mut self, input: &[Value]) -> (Option<ReplyKind>, Vec<u8>) {
+        let mut args = Vec::new();
+        args.push(b'[');
+        for (i, (v, a)) in input.iter().zip(&self.fun.args).enumerate() {
+            if i > 0 {
+                args.push(b',');
+            }
+            protocol::encode_value(&mut args, v, &a.ty);
+        }
+        args.push(b']');
+        let entry = &self.registry.entries[self.entry];
+        let mut payload = Vec::new();
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut p = Parser::new(&args);
+            (entry.call)(&mut p, &mut payload)
+        }));
+        match result {
+            Ok(Ok(kind)) => (Some(kind), payload),
+            Ok(Err(e)) => {
+                payload.clear();
+                protocol::write_string(
+                    &mut payload,
+                    format!("cannot decode arguments: {e}").as_bytes(),
+                );
+                (Some(ReplyKind::Bad), payload)
+            }
+            Err(_) => {
+                let msg = PANIC_MESSAGE
+                    .with(|m| m.borrow_mut().take())
+                    .unwrap_or_default();
+                payload.clear();
+                protocol::write_string(&mut payload, msg.as_bytes());
+                (Some(ReplyKind::Panic), payload)
+            }
+        }
+    }
+}
