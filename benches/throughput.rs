@@ -122,6 +122,7 @@ fn main() {
             env: Vec::new(),
         },
         ci: false,
+        extra_inputs: Vec::new(),
     };
     let go_bin = match &spec.go {
         parity::spec::GoSource::Package { dir } => {

@@ -258,3 +258,48 @@ fn a_corpus_entry_that_now_agrees_is_reported_as_fixed_and_does_not_fail_the_run
         .ends_with("Truncate/3a0adae4fa7b.json"));
     assert_eq!(report["functions"][0]["replayed"], 1);
 }
+
+#[test]
+fn a_go_native_fuzz_corpus_is_imported_and_its_diverging_input_stored_minimized() {
+    let corpus = tempfile::tempdir().unwrap();
+    let go = tempfile::tempdir().unwrap();
+    // Files exactly as `go test -fuzz` writes them under testdata/fuzz/FuzzTruncate/.
+    std::fs::write(
+        go.path().join("0a1b"),
+        "go test fuzz v1\nstring(\"aa€\")\nint(4)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        go.path().join("2c3d"),
+        "go test fuzz v1\nstring(\"abc\")\nint(2)\n",
+    )
+    .unwrap();
+    let out = parity(
+        &[
+            "corpus",
+            "import-go",
+            "specs/example-naive.toml",
+            "--function",
+            "Truncate",
+            &go.path().display().to_string(),
+        ],
+        corpus.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imported 2 inputs for Truncate"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("go call    Truncate(\"€\", 2)"),
+        "minimized from (\"aa€\", 4):\n{stdout}"
+    );
+    let stored = walk(&corpus.path().join("example-naive/Truncate"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+}

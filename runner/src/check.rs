@@ -65,6 +65,10 @@ pub struct CheckOptions {
     /// CI mode (`--ci`, `CI=true`): write no corpus entries and no pending snapshots, and fail
     /// on every divergence that is not an accepted snapshot.
     pub ci: bool,
+    /// Inputs run before the generated ones, for the function named by `function` (for example
+    /// a Go native fuzz corpus, imported by `parity corpus import-go`); diverging ones are
+    /// confirmed, minimized and stored like generated ones.
+    pub extra_inputs: Vec<Vec<Value>>,
 }
 
 /// Why a check could not run to the end. Findings are not errors.
@@ -201,18 +205,54 @@ fn check_function(
         &mut reported,
     )?;
 
-    let explored = explore(fun, opts, execs, reporter)?;
+    let extra = run_extra_inputs(fun, opts, &mut execs[0])?;
+    let mut explored = explore(fun, opts, execs, reporter)?;
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
     fs.elapsed = explored.elapsed;
+    // Extra inputs come first in input order: they were chosen on purpose.
+    let offset = extra.len() as u64;
+    for d in &mut explored.diverging {
+        d.index += offset;
+    }
+    let mut diverging = extra;
+    diverging.append(&mut explored.diverging);
 
-    for d in pick_for_minimizing(explored.diverging) {
+    for d in pick_for_minimizing(diverging) {
         if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
             fs.findings += 1;
             reporter.event(&Event::Finding(&f));
         }
     }
     Ok(fs)
+}
+
+/// Runs `opts.extra_inputs` on both sides; returns the diverging ones, numbered from 0.
+fn run_extra_inputs(
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    exec: &mut Executor,
+) -> Result<Vec<Diverging>, CheckError> {
+    if opts.extra_inputs.is_empty() || opts.function.as_deref() != Some(fun.name.as_str()) {
+        return Ok(Vec::new());
+    }
+    let pairs = exec.run(fun, &opts.extra_inputs, false)?;
+    let mut out = Vec::new();
+    for (i, (input, pair)) in opts.extra_inputs.iter().zip(pairs).enumerate() {
+        let CasePair::Outcomes(go, rust) = pair else {
+            continue;
+        };
+        if let Verdict::Diverge(divergence) =
+            compare::compare(&fun.compare, &fun.results, &go, &rust)
+        {
+            out.push(Diverging {
+                index: i as u64,
+                input: input.clone(),
+                divergence,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Replays the corpus entries of `fun`: one that still diverges is reported (and added to

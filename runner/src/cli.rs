@@ -179,6 +179,7 @@ fn check_command(args: CheckArgs) -> ExitCode {
             env: Vec::new(),
         },
         ci: args.ci || crate::snapshot::ci_from_env(),
+        extra_inputs: Vec::new(),
     };
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),

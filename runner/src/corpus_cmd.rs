@@ -46,6 +46,27 @@ pub enum CorpusCommand {
     /// Remove duplicate entries, entries that now agree (unless they are accepted known
     /// divergences), and snapshots whose entry is gone.
     Prune(Prune),
+    /// Run a Go native fuzz corpus (`testdata/fuzz/FuzzX/`, `go test fuzz v1` files) through
+    /// both sides; every input that diverges is confirmed, minimized and stored like `check`'s.
+    ImportGo(ImportGo),
+}
+
+/// Arguments of `parity corpus import-go`.
+#[derive(Debug, clap::Args)]
+pub struct ImportGo {
+    /// The spec file (TOML).
+    pub spec: PathBuf,
+    /// The function whose arguments the Go fuzz target takes, in order (its spec name).
+    #[arg(long)]
+    pub function: String,
+    /// The Go corpus folder, for example `testdata/fuzz/FuzzParseAmount`.
+    pub dir: PathBuf,
+    /// The corpus folder.
+    #[arg(long, default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Per-call timeout.
+    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    pub timeout: Duration,
 }
 
 /// Arguments every corpus subcommand takes.
@@ -110,6 +131,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         CorpusCommand::Replay(r) => replay(&r),
         CorpusCommand::Reminimize(r) => reminimize(&r).map(|_| ExitCode::Equivalent),
         CorpusCommand::Prune(p) => prune(&p).map(|_| ExitCode::Equivalent),
+        CorpusCommand::ImportGo(i) => import_go(&i),
     };
     result.unwrap_or_else(|e| {
         let text = e.to_string();
@@ -257,6 +279,53 @@ fn list(c: &Common) -> Result<(), CheckError> {
     Ok(())
 }
 
+fn import_go(i: &ImportGo) -> Result<ExitCode, CheckError> {
+    let common = Common {
+        spec: i.spec.clone(),
+        function: Some(i.function.clone()),
+        corpus: i.corpus.clone(),
+    };
+    let spec = load_spec(&common)?;
+    let fun = &spec.functions[0];
+    let inputs =
+        crate::gocorpus::import(&i.dir, fun).map_err(|e| CheckError::Usage(e.to_string()))?;
+    println!(
+        "imported {} input{} for {} from {}",
+        inputs.len(),
+        if inputs.len() == 1 { "" } else { "s" },
+        fun.name,
+        i.dir.display()
+    );
+    let opts = CheckOptions {
+        spec_path: i.spec.clone(),
+        seed: 0,
+        cases: Some(0),
+        time: None,
+        function: Some(i.function.clone()),
+        jobs: 1,
+        timeout: i.timeout,
+        shrink: Budget {
+            max_iters: 4096,
+            max_time: Duration::from_secs(30),
+        },
+        corpus_root: i.corpus.clone(),
+        rust: rust_command()?,
+        ci: snapshot::ci_from_env(),
+        extra_inputs: inputs,
+    };
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        no_times: true,
+    };
+    let mut reporter = HumanReporter::new(std::io::stdout().lock(), style, false);
+    let summary = check::run(&opts, &mut reporter)?;
+    Ok(if summary.findings == 0 {
+        ExitCode::Equivalent
+    } else {
+        ExitCode::DivergencesFound
+    })
+}
+
 fn replay(r: &Replay) -> Result<ExitCode, CheckError> {
     let opts = CheckOptions {
         spec_path: r.common.spec.clone(),
@@ -273,6 +342,7 @@ fn replay(r: &Replay) -> Result<ExitCode, CheckError> {
         corpus_root: r.common.corpus.clone(),
         rust: rust_command()?,
         ci: r.ci || snapshot::ci_from_env(),
+        extra_inputs: Vec::new(),
     };
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),

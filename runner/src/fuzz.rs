@@ -177,6 +177,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         corpus_root: opts.corpus_root.clone(),
         rust: worker(""),
         ci: crate::snapshot::ci_from_env(),
+        extra_inputs: Vec::new(),
     };
     let mut summary = RunSummary {
         seed: opts.seed,
