@@ -218,8 +218,16 @@ fn check_function(
     let mut diverging = extra;
     diverging.append(&mut explored.diverging);
 
+    // One nondeterminism finding per side is enough: every further input would only repeat it.
+    let mut flaky_sides: Vec<Side> = Vec::new();
     for d in pick_for_minimizing(diverging) {
         if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
+            if let FindingKind::Nondeterministic { side, .. } = &f.kind {
+                if flaky_sides.contains(side) {
+                    continue;
+                }
+                flaky_sides.push(*side);
+            }
             fs.findings += 1;
             reporter.event(&Event::Finding(&f));
         }
