@@ -567,30 +567,7 @@ pub(crate) fn confirm_and_minimize(
     };
 
     // Minimize, keeping only candidates that diverge the same way.
-    let mut failure: Option<StartError> = None;
-    let mut test = |candidates: &[Vec<Value>]| -> Vec<bool> {
-        if failure.is_some() {
-            return vec![false; candidates.len()];
-        }
-        match exec.run(fun, candidates, true) {
-            Ok(pairs) => pairs
-                .into_iter()
-                .map(|p| {
-                    let (go, rust) = outcomes(p);
-                    matches!(compare::compare(&fun.compare, &fun.results, &go, &rust),
-                        Verdict::Diverge(c) if c.same_way(&original))
-                })
-                .collect(),
-            Err(e) => {
-                failure = Some(e);
-                vec![false; candidates.len()]
-            }
-        }
-    };
-    let shrunk = shrink::shrink(fun, d.input.clone(), &opts.shrink, &mut test);
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
+    let shrunk = minimize(fun, exec, d.input.clone(), &original, &opts.shrink)?;
     let (go, rust) = outcomes(
         exec.run(fun, std::slice::from_ref(&shrunk.input), true)?
             .remove(0),
@@ -659,6 +636,42 @@ pub(crate) fn confirm_and_minimize(
     }
     f.review = Some(review_note(&review));
     Ok(Some(f))
+}
+
+/// Shrinks a diverging `input` of `fun`, testing candidates in pipelined batches on `exec` and
+/// keeping only those that diverge the same way as `original`.
+pub(crate) fn minimize(
+    fun: &FunctionSpec,
+    exec: &mut Executor,
+    input: Vec<Value>,
+    original: &Divergence,
+    budget: &Budget,
+) -> Result<shrink::Shrunk, StartError> {
+    let mut failure: Option<StartError> = None;
+    let mut test = |candidates: &[Vec<Value>]| -> Vec<bool> {
+        if failure.is_some() {
+            return vec![false; candidates.len()];
+        }
+        match exec.run(fun, candidates, true) {
+            Ok(pairs) => pairs
+                .into_iter()
+                .map(|p| {
+                    let (go, rust) = outcomes(p);
+                    matches!(compare::compare(&fun.compare, &fun.results, &go, &rust),
+                        Verdict::Diverge(c) if c.same_way(original))
+                })
+                .collect(),
+            Err(e) => {
+                failure = Some(e);
+                vec![false; candidates.len()]
+            }
+        }
+    };
+    let shrunk = shrink::shrink(fun, input, budget, &mut test);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(shrunk),
+    }
 }
 
 /// Assembles a finding's printable parts.

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, CheckOptions};
+use crate::check::{self, CheckError, CheckOptions};
 use crate::execute::HarnessCommand;
 use crate::exit_code::ExitCode;
 use crate::outcome::Side;
 use crate::registry::Registry;
+use crate::report::RunSummary;
 use crate::report::{HumanReporter, JsonReporter, Reporter, Style};
 use crate::shrink::Budget;
 use crate::worker;
@@ -181,33 +182,48 @@ fn check_command(args: CheckArgs) -> ExitCode {
         ci: args.ci || crate::snapshot::ci_from_env(),
         extra_inputs: Vec::new(),
     };
+    let mut reporter = reporter(args.format, args.no_times);
+    let result = check::run(&opts, reporter.as_mut());
+    drop(reporter);
+    finish(result)
+}
+
+/// The reporter for `--format`: human text on stdout (a progress line on stderr when it is a
+/// terminal, colours when stdout is one and `NO_COLOR` is unset), or one JSON document.
+pub(crate) fn reporter(format: Format, no_times: bool) -> Box<dyn Reporter> {
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        no_times: args.no_times,
+        no_times,
     };
     let stdout = std::io::stdout().lock();
-    let mut reporter: Box<dyn Reporter> = match args.format {
+    match format {
         Format::Human => Box::new(HumanReporter::new(
             stdout,
             style,
             std::io::stderr().is_terminal(),
         )),
         Format::Json => Box::new(JsonReporter::new(stdout, style)),
-    };
-    match check::run(&opts, reporter.as_mut()) {
+    }
+}
+
+/// The exit code of a run: findings or not, or the error printed on stderr with its code.
+pub(crate) fn finish(result: Result<RunSummary, CheckError>) -> ExitCode {
+    match result {
         Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
         Ok(_) => ExitCode::DivergencesFound,
-        Err(e) => {
-            drop(reporter);
-            let text = e.to_string();
-            if text.starts_with("error:") {
-                eprintln!("{text}");
-            } else {
-                eprintln!("error: {text}");
-            }
-            e.exit_code()
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// Prints an error as `error: …` (once) on stderr and returns its exit code.
+pub(crate) fn fail(e: &CheckError) -> ExitCode {
+    let text = e.to_string();
+    if text.starts_with("error:") {
+        eprintln!("{text}");
+    } else {
+        eprintln!("error: {text}");
+    }
+    e.exit_code()
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! with no generated cases; re-minimizing and pruning run the stored inputs on both sides.
 
 use std::collections::HashSet;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,8 +17,7 @@ use crate::execute::{CasePair, Executor, HarnessCommand};
 use crate::exit_code::ExitCode;
 use crate::outcome::{Outcome, Side};
 use crate::readable;
-use crate::report::{HumanReporter, Style};
-use crate::shrink::{self, Budget};
+use crate::shrink::Budget;
 use crate::snapshot::{self, Review};
 use crate::spec::{self, FunctionSpec, Spec};
 use crate::value::Value;
@@ -133,15 +131,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         CorpusCommand::Prune(p) => prune(&p).map(|_| ExitCode::Equivalent),
         CorpusCommand::ImportGo(i) => import_go(&i),
     };
-    result.unwrap_or_else(|e| {
-        let text = e.to_string();
-        if text.starts_with("error:") {
-            eprintln!("{text}");
-        } else {
-            eprintln!("error: {text}");
-        }
-        e.exit_code()
-    })
+    result.unwrap_or_else(|e| crate::cli::fail(&e))
 }
 
 /// Loads the spec, keeping only `--function` when given.
@@ -296,65 +286,48 @@ fn import_go(i: &ImportGo) -> Result<ExitCode, CheckError> {
         fun.name,
         i.dir.display()
     );
-    let opts = CheckOptions {
-        spec_path: i.spec.clone(),
-        seed: 0,
-        cases: Some(0),
-        time: None,
-        function: Some(i.function.clone()),
-        jobs: 1,
-        timeout: i.timeout,
-        shrink: Budget {
-            max_iters: 4096,
-            max_time: Duration::from_secs(30),
-        },
-        corpus_root: i.corpus.clone(),
-        rust: rust_command()?,
-        ci: snapshot::ci_from_env(),
-        extra_inputs: inputs,
+    let shrink = Budget {
+        max_iters: 4096,
+        max_time: Duration::from_secs(30),
     };
-    let style = Style {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        no_times: true,
-    };
-    let mut reporter = HumanReporter::new(std::io::stdout().lock(), style, false);
-    let summary = check::run(&opts, &mut reporter)?;
-    Ok(if summary.findings == 0 {
-        ExitCode::Equivalent
-    } else {
-        ExitCode::DivergencesFound
-    })
+    check_without_generation(&common, i.timeout, shrink, snapshot::ci_from_env(), inputs)
 }
 
 fn replay(r: &Replay) -> Result<ExitCode, CheckError> {
+    let shrink = Budget {
+        max_iters: 0,
+        max_time: Duration::ZERO,
+    };
+    let ci = r.ci || snapshot::ci_from_env();
+    check_without_generation(&r.common, r.timeout, shrink, ci, Vec::new())
+}
+
+/// A `check` that generates nothing: it replays the corpus, then runs `extra_inputs`.
+fn check_without_generation(
+    common: &Common,
+    timeout: Duration,
+    shrink: Budget,
+    ci: bool,
+    extra_inputs: Vec<Vec<Value>>,
+) -> Result<ExitCode, CheckError> {
     let opts = CheckOptions {
-        spec_path: r.common.spec.clone(),
+        spec_path: common.spec.clone(),
         seed: 0,
         cases: Some(0),
         time: None,
-        function: r.common.function.clone(),
+        function: common.function.clone(),
         jobs: 1,
-        timeout: r.timeout,
-        shrink: Budget {
-            max_iters: 0,
-            max_time: Duration::ZERO,
-        },
-        corpus_root: r.common.corpus.clone(),
+        timeout,
+        shrink,
+        corpus_root: common.corpus.clone(),
         rust: rust_command()?,
-        ci: r.ci || snapshot::ci_from_env(),
-        extra_inputs: Vec::new(),
+        ci,
+        extra_inputs,
     };
-    let style = Style {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        no_times: true,
-    };
-    let mut reporter = HumanReporter::new(std::io::stdout().lock(), style, false);
-    let summary = check::run(&opts, &mut reporter)?;
-    Ok(if summary.findings == 0 {
-        ExitCode::Equivalent
-    } else {
-        ExitCode::DivergencesFound
-    })
+    let mut reporter = crate::cli::reporter(crate::cli::Format::Human, true);
+    let result = check::run(&opts, reporter.as_mut());
+    drop(reporter);
+    Ok(crate::cli::finish(result))
 }
 
 fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
@@ -410,30 +383,7 @@ fn reminimize(r: &Reminimize) -> Result<(), CheckError> {
                 );
                 continue;
             };
-            let mut failure = None;
-            let mut test = |candidates: &[Vec<Value>]| -> Vec<bool> {
-                if failure.is_some() {
-                    return vec![false; candidates.len()];
-                }
-                match exec.run(fun, candidates, true) {
-                    Ok(pairs) => pairs
-                        .into_iter()
-                        .map(|p| {
-                            let (go, rust) = outcomes(p);
-                            matches!(compare::compare(&fun.compare, &fun.results, &go, &rust),
-                                Verdict::Diverge(c) if c.same_way(&original))
-                        })
-                        .collect(),
-                    Err(e) => {
-                        failure = Some(e);
-                        vec![false; candidates.len()]
-                    }
-                }
-            };
-            let shrunk = shrink::shrink(fun, entry.input.clone(), &budget, &mut test);
-            if let Some(e) = failure {
-                return Err(e.into());
-            }
+            let shrunk = check::minimize(fun, &mut exec, entry.input.clone(), &original, &budget)?;
             if shrunk.input == entry.input {
                 println!("{name}: already minimal");
                 continue;
