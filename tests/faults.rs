@@ -126,8 +126,8 @@ fn a_go_stack_overflow_on_one_input_is_a_crash_finding_and_the_run_goes_on() {
         f["go"]
             .as_str()
             .unwrap_or_default()
-            .contains("exited with status 2"),
-        "Go's fatal-error exit status is shown: {f:#}"
+            .contains("exited with status 2: runtime: goroutine stack exceeds"),
+        "Go's exit status and stack overflow message are shown: {f:#}"
     );
 }
 
