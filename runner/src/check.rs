@@ -410,9 +410,19 @@ fn explore(
             match finished_rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(()) => {}
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let cases = done_cases.load(Ordering::Relaxed);
+                    let by_cases = opts.cases.map(|n| cases as f64 / n.max(1) as f64);
+                    let by_time = opts
+                        .time
+                        .map(|t| started.elapsed().as_secs_f64() / t.as_secs_f64().max(1e-9));
+                    let done = match (by_cases, by_time) {
+                        (Some(a), Some(b)) => a.max(b),
+                        (a, b) => a.or(b).unwrap_or(0.0),
+                    };
                     reporter.event(&Event::Progress {
                         function: &fun.name,
-                        cases: done_cases.load(Ordering::Relaxed),
+                        cases,
+                        done,
                         elapsed: started.elapsed(),
                     })
                 }

@@ -33,6 +33,8 @@ pub enum Event<'a> {
         function: &'a str,
         /// Cases run so far for it.
         cases: u64,
+        /// How far along the budget is, 0.0 to 1.0 (cases or time, whichever is set).
+        done: f64,
         /// Time spent on it so far.
         elapsed: Duration,
     },
@@ -390,6 +392,19 @@ impl<W: Write> HumanReporter<W> {
     }
 }
 
+/// `[=========>          ]  45%`: a fixed-width bar for a fraction between 0 and 1.
+fn progress_bar(done: f64) -> String {
+    const WIDTH: usize = 24;
+    let done = done.clamp(0.0, 1.0);
+    let filled = (done * WIDTH as f64) as usize;
+    let mut bar = "=".repeat(filled);
+    if filled < WIDTH {
+        bar.push('>');
+        bar.push_str(&" ".repeat(WIDTH - filled - 1));
+    }
+    format!("[{bar}] {:>3.0}%", done * 100.0)
+}
+
 fn indent_rest(text: &str, by: usize) -> String {
     text.replace('\n', &format!("\n{}", " ".repeat(by)))
 }
@@ -413,11 +428,15 @@ impl<W: Write> Reporter for HumanReporter<W> {
             Event::Progress {
                 function,
                 cases,
+                done,
                 elapsed,
             } => {
                 if self.progress {
                     let rate = *cases as f64 / elapsed.as_secs_f64().max(1e-9);
-                    eprint!("\r\x1b[2K{function}: {cases} cases, {rate:.0} checks/s");
+                    eprint!(
+                        "\r\x1b[2K{function} {} {cases} cases, {rate:.0} checks/s",
+                        progress_bar(*done)
+                    );
                 }
                 Ok(())
             }
@@ -603,5 +622,18 @@ impl<W: Write> Reporter for JsonReporter<W> {
             }
             Event::Progress { .. } | Event::FunctionFinished(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::progress_bar;
+
+    #[test]
+    fn the_progress_bar_fills_with_the_budget() {
+        assert_eq!(progress_bar(0.0), "[>                       ]   0%");
+        assert_eq!(progress_bar(0.5), "[============>           ]  50%");
+        assert_eq!(progress_bar(1.0), "[========================] 100%");
+        assert_eq!(progress_bar(7.0), "[========================] 100%");
     }
 }
