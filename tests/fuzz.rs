@@ -90,3 +90,39 @@ fn the_nightly_script_runs_with_a_tiny_budget() {
     let report = std::fs::read_to_string(tmp.path().join("out/report.json")).unwrap();
     assert!(report.contains("\"Scale\""), "{report}");
 }
+
+#[test]
+fn the_clusterfuzzlite_build_script_leaves_runnable_targets_with_their_settings_in_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = Command::new("bash")
+        .current_dir(repo())
+        .arg(".clusterfuzzlite/build.sh")
+        .env("OUT", &out_dir)
+        .env("PARITY_SPECS", "tests/fixtures/fuzz/spec.toml")
+        .env_remove("SANITIZER")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stderr:\n{stderr}");
+    for name in ["spec_Checksum", "spec_DeepChecksum", "spec_Scale"] {
+        assert!(out_dir.join(name).is_file(), "{name} in $OUT");
+    }
+    let settings = std::fs::read_to_string(out_dir.join("spec_Scale.parity")).unwrap();
+    assert_eq!(
+        settings,
+        "PARITY_FUZZ_SPEC=spec.toml\nPARITY_FUZZ_FUNCTION=Scale\nPARITY_FUZZ_GO=spec-go-harness\n"
+    );
+    // Run as ClusterFuzzLite runs it: from elsewhere, with nothing of ours in the environment.
+    let run = Command::new(out_dir.join("spec_Scale"))
+        .current_dir(tmp.path())
+        .env_remove("PARITY_FUZZ_SPEC")
+        .env_remove("PARITY_FUZZ_FUNCTION")
+        .env_remove("PARITY_FUZZ_GO")
+        .args(["-runs=500", "-seed=1"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{log}");
+    assert!(log.contains("Done 500 runs"), "{log}");
+}
