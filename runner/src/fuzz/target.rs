@@ -141,6 +141,10 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
             .unwrap_or_else(|e| fail(e.to_string()));
     }
     let fun = spec.functions.remove(0);
+    let mut go = go;
+    if let GoSide::InProcess(call) = &mut go {
+        probe_in_process(call, &fun);
+    }
     let entry = registry
         .entries
         .iter()
@@ -178,6 +182,29 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
         next_id: 1,
     };
     TARGET.with(|t| *t.borrow_mut() = Some(target));
+}
+
+/// Checks that the Go linked in serves `fun`: a call without arguments is answered `bad`, by an
+/// unknown function as such (a C archive never runs main, so registrations made there are missing).
+fn probe_in_process(call: &mut InProcessGo, fun: &FunctionSpec) {
+    let mut line = Vec::new();
+    protocol::write_request(&mut line, 0, &fun.go_name, &[], &[]);
+    let reply = call(&line);
+    let reply = reply.strip_suffix(b"\n").unwrap_or(&reply);
+    let unknown = match protocol::split_reply(reply) {
+        Ok(r) => {
+            r.kind == ReplyKind::Bad && r.payload.windows(16).any(|w| w == b"unknown function")
+        }
+        Err(e) => fail(format!(
+            "error: the in-process Go side answered a malformed reply: {e}"
+        )),
+    };
+    if unknown {
+        fail(format!(
+            "error: the Go linked into the fuzz target does not serve `{}`\n(hint: in deep mode the harness is a C archive, which never runs main: call harness.Register from init)",
+            fun.go_name
+        ));
+    }
 }
 
 /// The target's settings: the environment, else the settings file beside the executable.
