@@ -110,7 +110,7 @@ pub fn build_target(opts: &BuildOptions) -> Result<Built, FuzzBuildError> {
     }
     let host = host_triple()?;
     if opts.deep {
-        match deep::build_archive(opts, &host) {
+        match deep::build_archive(opts) {
             Ok(archive) => match cargo_build(opts, &host, Some(&archive)) {
                 Ok(binary) => {
                     return Ok(Built {

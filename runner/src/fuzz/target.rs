@@ -7,6 +7,10 @@
 //! that repeats is printed with its typed input and aborts the process, which libFuzzer records as
 //! a crash artifact. `parity fuzz` turns each artifact back into the same typed input.
 //!
+//! Settings come from the environment ([`SPEC_ENV`], [`FUNCTION_ENV`], …), else from a file beside
+//! the executable ([`SETTINGS_EXT`]), which is how ClusterFuzzLite's copies of the target know
+//! what to fuzz.
+//!
 //! The same binary is also the Rust worker `parity fuzz` confirms and minimizes with: with
 //! [`WORKER_ENV`] set, [`init`] serves the registry over the protocol and never returns.
 

@@ -37,7 +37,7 @@ fn tail(bytes: &[u8]) -> String {
 }
 
 /// Builds the archive; on failure, why (for [`fallback`]).
-pub fn build_archive(opts: &BuildOptions, _host: &str) -> Result<PathBuf, String> {
+pub fn build_archive(opts: &BuildOptions) -> Result<PathBuf, String> {
     let Some(dir) = &opts.go_package else {
         return Err(
             "the spec's Go side is a command, and deep mode builds a `[go] package`".into(),
