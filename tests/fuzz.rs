@@ -90,3 +90,114 @@ fn the_nightly_script_runs_with_a_tiny_budget() {
     let report = std::fs::read_to_string(tmp.path().join("out/report.json")).unwrap();
     assert!(report.contains("\"Scale\""), "{report}");
 }
+
+#[test]
+fn the_clusterfuzzlite_build_script_leaves_runnable_targets_with_their_settings_in_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = Command::new("bash")
+        .current_dir(repo())
+        .arg(".clusterfuzzlite/build.sh")
+        .env("OUT", &out_dir)
+        .env("PARITY_SPECS", "tests/fixtures/fuzz/spec.toml")
+        .env_remove("SANITIZER")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stderr:\n{stderr}");
+    for name in ["spec_Checksum", "spec_DeepChecksum", "spec_Scale"] {
+        assert!(out_dir.join(name).is_file(), "{name} in $OUT");
+    }
+    let settings = std::fs::read_to_string(out_dir.join("spec_Scale.parity")).unwrap();
+    assert_eq!(
+        settings,
+        "PARITY_FUZZ_SPEC=spec.toml\nPARITY_FUZZ_FUNCTION=Scale\nPARITY_FUZZ_GO=spec-go-harness\n"
+    );
+    // Run as ClusterFuzzLite runs it: from elsewhere, with nothing of ours in the environment.
+    let run = Command::new(out_dir.join("spec_Scale"))
+        .current_dir(tmp.path())
+        .env_remove("PARITY_FUZZ_SPEC")
+        .env_remove("PARITY_FUZZ_FUNCTION")
+        .env_remove("PARITY_FUZZ_GO")
+        .args(["-runs=500", "-seed=1"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{log}");
+    assert!(log.contains("Done 500 runs"), "{log}");
+}
+
+#[test]
+fn deep_mode_links_go_in_process_as_a_second_coverage_module_and_agrees_with_rust() {
+    // Warm, this takes seconds; the first deep build instruments every dependency again. Finding
+    // DeepChecksum's nested bug takes 3 to 60 s depending on the seed and the binary's layout (see
+    // docs/PERFORMANCE.md), too uncertain for a test; this checks the wiring: no fallback, Go's
+    // counters registered, and in-process Go answering like Rust on an equivalent function.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .env_remove("CI")
+        .current_dir(repo())
+        .args([
+            "fuzz",
+            "tests/fixtures/fuzz/spec.toml",
+            "--function",
+            "Scale",
+            "--deep",
+        ])
+        .args(["--time", "3s", "--seed", "1", "--no-times"])
+        .arg("--corpus")
+        .arg(tmp.path().join("corpus"))
+        .arg("--fuzz-corpus")
+        .arg(tmp.path().join("fuzz-corpus"))
+        .arg("--work")
+        .arg(tmp.path().join("work"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("deep mode"), "no fallback: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let log = std::fs::read_to_string(tmp.path().join("work/spec/Scale/libfuzzer-0.log")).unwrap();
+    assert!(log.contains("Loaded 2 modules"), "{log}");
+    assert!(log.contains("Done "), "{log}");
+}
+
+#[test]
+fn deep_mode_falls_back_to_the_subprocess_and_says_which_step_failed() {
+    // The billing harness registers in main and has no C ABI file: deep mode cannot build it.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .env_remove("CI")
+        .current_dir(repo())
+        .args([
+            "fuzz",
+            "specs/example.toml",
+            "--function",
+            "Slugify",
+            "--deep",
+        ])
+        .args(["--time", "2s", "--seed", "1", "--no-times"])
+        .arg("--corpus")
+        .arg(tmp.path().join("corpus"))
+        .arg("--fuzz-corpus")
+        .arg(tmp.path().join("fuzz-corpus"))
+        .arg("--work")
+        .arg(tmp.path().join("work"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deep mode (Go in-process with its own coverage) is not available"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("does not import `github.com/parity-dev/parity/harness-go/capi`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fuzzing with the Go harness as a subprocess instead"));
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
+}

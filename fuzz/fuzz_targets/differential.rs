@@ -9,6 +9,13 @@ libfuzzer_sys::fuzz_target!(
 );
 
 /// Deep mode links Go in-process; otherwise the spec's Go harness runs as a subprocess.
+#[cfg(not(feature = "deep"))]
 fn go() -> Option<parity::fuzz::target::InProcessGo> {
     None
+}
+
+/// Deep mode: the Go harness linked in as an instrumented C archive (`fuzz/build.rs`).
+#[cfg(feature = "deep")]
+fn go() -> Option<parity::fuzz::target::InProcessGo> {
+    Some(parity_fuzz::deep::in_process_go())
 }

@@ -121,7 +121,11 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         }
         spec.functions.retain(|f| &f.name == name);
     }
-    let built = build_target(&opts.build)?;
+    let mut build = opts.build.clone();
+    if let spec::GoSource::Package { dir } = &spec.go {
+        build.go_package = Some(dir.clone());
+    }
+    let built = build_target(&build)?;
     let go = check::go_command(&spec).map_err(CheckError::from)?;
     let spec_abs = std::fs::canonicalize(&opts.spec_path).map_err(io("read", &opts.spec_path))?;
     let target_env = |fun: &str| -> Vec<(String, String)> {
@@ -190,6 +194,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
             opts,
             check_opts: &check_opts,
             binary: &built.binary,
+            deep: built.deep,
             env: target_env(&fun.name),
         };
         let fs = fuzz_function(&ctx, &mut exec, reporter)?;
@@ -207,6 +212,7 @@ struct Ctx<'a> {
     opts: &'a FuzzOptions,
     check_opts: &'a CheckOptions,
     binary: &'a Path,
+    deep: bool,
     env: Vec<(String, String)>,
 }
 
@@ -405,6 +411,11 @@ fn run_libfuzzer(
         .stdout(Stdio::null());
     if ctx.opts.jobs > 1 {
         cmd.arg(format!("-fork={}", ctx.opts.jobs));
+    }
+    if ctx.deep {
+        // Go's comparisons are visible in deep mode; value profiling keeps the inputs that get
+        // closer to a compared constant, which is how nested magic values are reached.
+        cmd.arg("-use_value_profile=1");
     }
     let log_file = std::fs::File::create(log).map_err(io("create", log))?;
     cmd.stderr(log_file);

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod deep;
+
 /// The coverage instrumentation libFuzzer needs: 8-bit counters, the PC table, and comparison
 /// tracing (which is what finds magic values), plus `--cfg fuzzing` as cargo-fuzz sets it.
 pub const RUSTFLAGS: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
@@ -21,6 +23,8 @@ pub struct BuildOptions {
     pub target: String,
     /// Build deep mode (Go linked in-process with its own coverage; the crate's `deep` feature).
     pub deep: bool,
+    /// The spec's Go main package (`[go] package`), which deep mode builds as a C archive.
+    pub go_package: Option<PathBuf>,
 }
 
 /// A built fuzz target.
@@ -30,6 +34,8 @@ pub struct Built {
     pub binary: PathBuf,
     /// Something the user should know about the build (deep mode fell back), if anything.
     pub note: Option<String>,
+    /// Whether Go is linked in-process (deep mode was asked for and built).
+    pub deep: bool,
 }
 
 /// Why the fuzz target did not build.
@@ -103,19 +109,53 @@ pub fn build_target(opts: &BuildOptions) -> Result<Built, FuzzBuildError> {
         });
     }
     let host = host_triple()?;
-    let mut note = None;
     if opts.deep {
-        // The c-archive build of the Go harness (go build -buildmode=c-archive with
-        // -gcflags=all=-d=libfuzzer, objcopy of __sancov_cntrs) is not wired in yet.
-        note = Some(
-            "warning: deep mode (Go in-process with its own coverage) is not available in this build of parity; fuzzing with the Go harness as a subprocess instead".to_string(),
-        );
+        match deep::build_archive(opts) {
+            Ok(archive) => match cargo_build(opts, &host, Some(&archive)) {
+                Ok(binary) => {
+                    return Ok(Built {
+                        binary,
+                        note: None,
+                        deep: true,
+                    })
+                }
+                Err(e) => {
+                    let binary = cargo_build(opts, &host, None)?;
+                    return Ok(Built {
+                        binary,
+                        note: Some(deep::fallback(&format!(
+                            "the fuzz target did not link with the Go archive: {e}"
+                        ))),
+                        deep: false,
+                    });
+                }
+            },
+            Err(why) => {
+                let binary = cargo_build(opts, &host, None)?;
+                return Ok(Built {
+                    binary,
+                    note: Some(deep::fallback(&why)),
+                    deep: false,
+                });
+            }
+        }
     }
-    let binary = cargo_build(opts, &host, false)?;
-    Ok(Built { binary, note })
+    let binary = cargo_build(opts, &host, None)?;
+    Ok(Built {
+        binary,
+        note: None,
+        deep: false,
+    })
 }
 
-fn cargo_build(opts: &BuildOptions, host: &str, deep: bool) -> Result<PathBuf, FuzzBuildError> {
+/// Builds the target; with `archive`, deep mode linking that Go archive, into its own target
+/// folder (`<target>/deep`) so that the two builds never overwrite each other's binary.
+fn cargo_build(
+    opts: &BuildOptions,
+    host: &str,
+    archive: Option<&Path>,
+) -> Result<PathBuf, FuzzBuildError> {
+    let deep = archive.is_some();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = opts.fuzz_dir.join("Cargo.toml");
     let mut cmd = Command::new(&cargo);
@@ -132,11 +172,23 @@ fn cargo_build(opts: &BuildOptions, host: &str, deep: bool) -> Result<PathBuf, F
     .env("RUSTFLAGS", RUSTFLAGS)
     // A RUSTFLAGS set for the host build must not leak in, nor an encoded variant win over it.
     .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    if deep {
-        cmd.args(["--features", "deep"]);
+    let mut dir = target_dir(&opts.fuzz_dir);
+    if let Some(archive) = archive {
+        dir = dir.join("deep");
+        cmd.args(["--features", "deep"])
+            .env("CARGO_TARGET_DIR", &dir)
+            .env(deep::ARCHIVE_ENV, archive);
     }
     let shown = format!(
-        "RUSTFLAGS=\"{RUSTFLAGS}\" cargo build --release --bin {} --target {host} --manifest-path {}{}",
+        "{}RUSTFLAGS=\"{RUSTFLAGS}\" cargo build --release --bin {} --target {host} --manifest-path {}{}",
+        archive
+            .map(|a| format!(
+                "CARGO_TARGET_DIR={} {}={} ",
+                dir.display(),
+                deep::ARCHIVE_ENV,
+                a.display()
+            ))
+            .unwrap_or_default(),
         opts.target,
         manifest.display(),
         if deep { " --features deep" } else { "" }
@@ -156,8 +208,5 @@ fn cargo_build(opts: &BuildOptions, host: &str, deep: bool) -> Result<PathBuf, F
             command: shown,
         });
     }
-    Ok(target_dir(&opts.fuzz_dir)
-        .join(host)
-        .join("release")
-        .join(&opts.target))
+    Ok(dir.join(host).join("release").join(&opts.target))
 }

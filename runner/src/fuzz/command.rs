@@ -86,6 +86,7 @@ pub fn fuzz_command(args: FuzzArgs) -> ExitCode {
             fuzz_dir: args.fuzz_dir.clone(),
             target: args.target.clone(),
             deep: args.deep,
+            go_package: None,
         },
         corpus_root: args.corpus.clone(),
         timeout: args.timeout,

@@ -7,6 +7,10 @@
 //! that repeats is printed with its typed input and aborts the process, which libFuzzer records as
 //! a crash artifact. `parity fuzz` turns each artifact back into the same typed input.
 //!
+//! Settings come from the environment ([`SPEC_ENV`], [`FUNCTION_ENV`], …), else from a file beside
+//! the executable ([`SETTINGS_EXT`]), which is how ClusterFuzzLite's copies of the target know
+//! what to fuzz.
+//!
 //! The same binary is also the Rust worker `parity fuzz` confirms and minimizes with: with
 //! [`WORKER_ENV`] set, [`init`] serves the registry over the protocol and never returns.
 
@@ -38,6 +42,11 @@ pub const WORKER_ENV: &str = "PARITY_FUZZ_WORKER";
 pub const SKIP_ENV: &str = "PARITY_FUZZ_SKIP";
 /// Per-call timeout of the Go subprocess, in milliseconds (default 2000).
 pub const TIMEOUT_ENV: &str = "PARITY_FUZZ_TIMEOUT_MS";
+/// The extension of the settings file read beside the executable (`<exe>.parity`) when
+/// [`SPEC_ENV`] is not set: `KEY=VALUE` lines for the variables above, paths relative to the
+/// executable's folder. ClusterFuzzLite runs targets without an environment of ours; this is how
+/// each copy of the target knows its spec and function (see `.clusterfuzzlite/build.sh`).
+pub const SETTINGS_EXT: &str = "parity";
 
 /// Go linked into the target: takes a request line (with its `\n`), returns the reply line.
 pub type InProcessGo = Box<dyn FnMut(&[u8]) -> Vec<u8> + Send>;
@@ -86,14 +95,15 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
     if std::env::var_os(WORKER_ENV).is_some() {
         crate::worker::serve(&registry);
     }
-    let Some(spec_path) = std::env::var_os(SPEC_ENV).map(PathBuf::from) else {
+    let settings = Settings::load();
+    let Some(spec_path) = settings.get(SPEC_ENV).map(PathBuf::from) else {
         fail(format!(
             "error: the fuzz target needs a spec\n(hint: set {SPEC_ENV}=specs/x.toml and {FUNCTION_ENV}=Name, or run it through `parity fuzz`)"
         ))
     };
     let mut spec = spec::load(&spec_path).unwrap_or_else(|e| fail(e.to_string()));
     let source = std::fs::read_to_string(&spec_path).unwrap_or_default();
-    let name = std::env::var(FUNCTION_ENV).ok();
+    let name = settings.get(FUNCTION_ENV);
     if let Some(name) = &name {
         spec.functions.retain(|f| &f.name == name);
     }
@@ -105,15 +115,15 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
         ));
     }
     spec.functions.truncate(1);
-    let timeout = std::env::var(TIMEOUT_ENV)
-        .ok()
+    let timeout = settings
+        .get(TIMEOUT_ENV)
         .and_then(|t| t.parse().ok())
         .map(Duration::from_millis)
         .unwrap_or(Duration::from_secs(2));
     let go = match go {
         Some(f) => GoSide::InProcess(f),
         None => {
-            let cmd = match std::env::var_os(GO_ENV) {
+            let cmd = match settings.get(GO_ENV) {
                 Some(p) => HarnessCommand {
                     side: Side::Go,
                     program: PathBuf::from(p),
@@ -135,6 +145,10 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
             .unwrap_or_else(|e| fail(e.to_string()));
     }
     let fun = spec.functions.remove(0);
+    let mut go = go;
+    if let GoSide::InProcess(call) = &mut go {
+        probe_in_process(call, &fun);
+    }
     let entry = registry
         .entries
         .iter()
@@ -145,7 +159,8 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
                 fun.rust_name
             ))
         });
-    let skip = std::env::var_os(SKIP_ENV)
+    let skip = settings
+        .get(SKIP_ENV)
         .and_then(|p| std::fs::read_to_string(p).ok())
         .map(|s| s.lines().map(str::to_string).collect())
         .unwrap_or_default();
@@ -171,6 +186,67 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
         next_id: 1,
     };
     TARGET.with(|t| *t.borrow_mut() = Some(target));
+}
+
+/// Checks that the Go linked in serves `fun`: a call without arguments is answered `bad`, by an
+/// unknown function as such (a C archive never runs main, so registrations made there are missing).
+fn probe_in_process(call: &mut InProcessGo, fun: &FunctionSpec) {
+    let mut line = Vec::new();
+    protocol::write_request(&mut line, 0, &fun.go_name, &[], &[]);
+    let reply = call(&line);
+    let reply = reply.strip_suffix(b"\n").unwrap_or(&reply);
+    let unknown = match protocol::split_reply(reply) {
+        Ok(r) => {
+            r.kind == ReplyKind::Bad && r.payload.windows(16).any(|w| w == b"unknown function")
+        }
+        Err(e) => fail(format!(
+            "error: the in-process Go side answered a malformed reply: {e}"
+        )),
+    };
+    if unknown {
+        fail(format!(
+            "error: the Go linked into the fuzz target does not serve `{}`\n(hint: in deep mode the harness is a C archive, which never runs main: call harness.Register from init)",
+            fun.go_name
+        ));
+    }
+}
+
+/// The target's settings: the environment, else the settings file beside the executable.
+struct Settings {
+    file: Vec<(String, String)>,
+}
+
+impl Settings {
+    fn load() -> Settings {
+        let mut file = Vec::new();
+        if std::env::var_os(SPEC_ENV).is_none() {
+            if let Ok(exe) = std::env::current_exe() {
+                let mut path = exe.clone().into_os_string();
+                path.push(format!(".{SETTINGS_EXT}"));
+                let dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+                for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
+                    let Some((k, v)) = line.trim().split_once('=') else {
+                        continue;
+                    };
+                    let v = match k {
+                        SPEC_ENV | GO_ENV | SKIP_ENV => dir.join(v).display().to_string(),
+                        _ => v.to_string(),
+                    };
+                    file.push((k.to_string(), v));
+                }
+            }
+        }
+        Settings { file }
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().or_else(|| {
+            self.file
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        })
+    }
 }
 
 /// Runs one fuzzer input on both sides; aborts the process on a divergence that repeats.
