@@ -66,6 +66,19 @@ pub struct CheckArgs {
     /// Parallel jobs, each with its own Go and Rust harness [default: number of cores].
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Options shared with `parity fuzz`.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// CI mode, as insta has it: write no corpus entries and no pending snapshots, and fail on
+    /// every divergence that is not an accepted snapshot (also on when CI=true).
+    #[arg(long)]
+    pub ci: bool,
+}
+
+/// The options `check` and `fuzz` share: the per-call timeout, the minimization budget, the corpus
+/// and the output.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
     /// Per-call timeout; a call that takes longer is a `timeout` finding.
     #[arg(long, value_parser = parse_duration, default_value = "2s")]
     pub timeout: Duration,
@@ -84,10 +97,16 @@ pub struct CheckArgs {
     /// Leave durations and rates out of the output (for snapshots).
     #[arg(long)]
     pub no_times: bool,
-    /// CI mode, as insta has it: write no corpus entries and no pending snapshots, and fail on
-    /// every divergence that is not an accepted snapshot (also on when CI=true).
-    #[arg(long)]
-    pub ci: bool,
+}
+
+impl RunArgs {
+    /// The minimization budget.
+    pub fn shrink_budget(&self) -> Budget {
+        Budget {
+            max_iters: self.max_shrink_iters,
+            max_time: self.max_shrink_time,
+        }
+    }
 }
 
 /// Parses `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds.
@@ -167,12 +186,9 @@ fn check_command(args: CheckArgs) -> ExitCode {
         time: args.time,
         function: args.function.clone(),
         jobs,
-        timeout: args.timeout,
-        shrink: Budget {
-            max_iters: args.max_shrink_iters,
-            max_time: args.max_shrink_time,
-        },
-        corpus_root: args.corpus.clone(),
+        timeout: args.run.timeout,
+        shrink: args.run.shrink_budget(),
+        corpus_root: args.run.corpus.clone(),
         rust: HarnessCommand {
             side: Side::Rust,
             program: exe,
@@ -182,7 +198,7 @@ fn check_command(args: CheckArgs) -> ExitCode {
         ci: args.ci || crate::snapshot::ci_from_env(),
         extra_inputs: Vec::new(),
     };
-    let mut reporter = reporter(args.format, args.no_times);
+    let mut reporter = reporter(args.run.format, args.run.no_times);
     let result = check::run(&opts, reporter.as_mut());
     drop(reporter);
     finish(result)
@@ -206,8 +222,26 @@ pub(crate) fn reporter(format: Format, no_times: bool) -> Box<dyn Reporter> {
     }
 }
 
+/// An error that ends a run, with the exit code it ends it with.
+pub(crate) trait RunError: std::fmt::Display {
+    /// The process exit code.
+    fn exit_code(&self) -> ExitCode;
+}
+
+impl RunError for CheckError {
+    fn exit_code(&self) -> ExitCode {
+        CheckError::exit_code(self)
+    }
+}
+
+impl RunError for crate::fuzz::FuzzError {
+    fn exit_code(&self) -> ExitCode {
+        crate::fuzz::FuzzError::exit_code(self)
+    }
+}
+
 /// The exit code of a run: findings or not, or the error printed on stderr with its code.
-pub(crate) fn finish(result: Result<RunSummary, CheckError>) -> ExitCode {
+pub(crate) fn finish(result: Result<RunSummary, impl RunError>) -> ExitCode {
     match result {
         Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
         Ok(_) => ExitCode::DivergencesFound,
@@ -216,7 +250,7 @@ pub(crate) fn finish(result: Result<RunSummary, CheckError>) -> ExitCode {
 }
 
 /// Prints an error as `error: …` (once) on stderr and returns its exit code.
-pub(crate) fn fail(e: &CheckError) -> ExitCode {
+pub(crate) fn fail(e: &impl RunError) -> ExitCode {
     let text = e.to_string();
     if text.starts_with("error:") {
         eprintln!("{text}");

@@ -1,14 +1,11 @@
 //! The `parity fuzz` command line: clap arguments turned into [`FuzzOptions`] and a reporter,
 //! mapped to the same exit codes as `check`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{parse_duration, Format};
+use crate::cli::{parse_duration, RunArgs};
 use crate::exit_code::ExitCode;
-use crate::report::{HumanReporter, JsonReporter, Reporter, Style};
-use crate::shrink::Budget;
 
 use super::{BuildOptions, FuzzOptions};
 
@@ -44,24 +41,9 @@ pub struct FuzzArgs {
     /// Crash artifacts and libFuzzer logs [default: <fuzz-dir>/work].
     #[arg(long)]
     pub work: Option<PathBuf>,
-    /// Per-call timeout; a call that takes longer is a `timeout` finding.
-    #[arg(long, value_parser = parse_duration, default_value = "2s")]
-    pub timeout: Duration,
-    /// Most minimization candidates tried per divergence (env: PARITY_MAX_SHRINK_ITERS).
-    #[arg(long, env = "PARITY_MAX_SHRINK_ITERS", default_value_t = 4096)]
-    pub max_shrink_iters: u64,
-    /// Most time spent minimizing one divergence (env: PARITY_MAX_SHRINK_TIME).
-    #[arg(long, env = "PARITY_MAX_SHRINK_TIME", value_parser = parse_duration, default_value = "30s")]
-    pub max_shrink_time: Duration,
-    /// The value corpus folder.
-    #[arg(long, default_value = "corpus")]
-    pub corpus: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Leave durations and rates out of the output (for snapshots).
-    #[arg(long)]
-    pub no_times: bool,
+    /// Options shared with `parity check`.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Runs `parity fuzz`.
@@ -88,38 +70,12 @@ pub fn fuzz_command(args: FuzzArgs) -> ExitCode {
             deep: args.deep,
             go_package: None,
         },
-        corpus_root: args.corpus.clone(),
-        timeout: args.timeout,
-        shrink: Budget {
-            max_iters: args.max_shrink_iters,
-            max_time: args.max_shrink_time,
-        },
+        corpus_root: args.run.corpus.clone(),
+        timeout: args.run.timeout,
+        shrink: args.run.shrink_budget(),
     };
-    let style = Style {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        no_times: args.no_times,
-    };
-    let stdout = std::io::stdout().lock();
-    let mut reporter: Box<dyn Reporter> = match args.format {
-        Format::Human => Box::new(HumanReporter::new(
-            stdout,
-            style,
-            std::io::stderr().is_terminal(),
-        )),
-        Format::Json => Box::new(JsonReporter::new(stdout, style)),
-    };
-    match super::run(&opts, reporter.as_mut()) {
-        Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
-        Ok(_) => ExitCode::DivergencesFound,
-        Err(e) => {
-            drop(reporter);
-            let text = e.to_string();
-            if text.starts_with("error:") {
-                eprintln!("{text}");
-            } else {
-                eprintln!("error: {text}");
-            }
-            e.exit_code()
-        }
-    }
+    let mut reporter = crate::cli::reporter(args.run.format, args.run.no_times);
+    let result = super::run(&opts, reporter.as_mut());
+    drop(reporter);
+    crate::cli::finish(result)
 }
