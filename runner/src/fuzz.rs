@@ -63,6 +63,9 @@ pub struct FuzzOptions {
     pub timeout: Duration,
     /// Minimization budget.
     pub shrink: Budget,
+    /// A Go native fuzz corpus (`testdata/fuzz/FuzzX/`) whose inputs seed the fuzzer too; only
+    /// with one `function`, whose arguments Go's `FuzzX` takes in order.
+    pub go_corpus: Option<PathBuf>,
 }
 
 /// Why a fuzz run could not run to the end. Findings are not errors.
@@ -350,6 +353,11 @@ fn seed_corpus(ctx: &Ctx, dir: &Path) -> Result<(), FuzzError> {
     )
     .map_err(CheckError::from)?;
     inputs.extend(entries.into_iter().map(|e| e.input));
+    if let Some(go) = &ctx.opts.go_corpus {
+        let imported = crate::gocorpus::import(go, fun)
+            .map_err(|e| CheckError::Usage(format!("error: {e}")))?;
+        inputs.extend(imported);
+    }
     for input in inputs {
         let Some(bytes) = input::encode_input(fun, &input) else {
             continue;

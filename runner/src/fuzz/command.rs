@@ -41,6 +41,10 @@ pub struct FuzzArgs {
     /// Crash artifacts and libFuzzer logs [default: <fuzz-dir>/work].
     #[arg(long)]
     pub work: Option<PathBuf>,
+    /// Seed the fuzzer with a Go native fuzz corpus too (`testdata/fuzz/FuzzX/`); needs
+    /// `--function`, whose arguments Go's `FuzzX` takes in order.
+    #[arg(long, requires = "function")]
+    pub go_corpus: Option<PathBuf>,
     /// Options shared with `parity check`.
     #[command(flatten)]
     pub run: RunArgs,
@@ -73,6 +77,7 @@ pub fn fuzz_command(args: FuzzArgs) -> ExitCode {
         corpus_root: args.run.corpus.clone(),
         timeout: args.run.timeout,
         shrink: args.run.shrink_budget(),
+        go_corpus: args.go_corpus.clone(),
     };
     let mut reporter = crate::cli::reporter(args.run.format, args.run.no_times);
     let result = super::run(&opts, reporter.as_mut());
