@@ -92,11 +92,14 @@ pub fn host_triple() -> Result<String, FuzzBuildError> {
 }
 
 /// The folder cargo builds the fuzz crate into: `$CARGO_TARGET_DIR`, else `<fuzz_dir>/target`.
+/// The fuzz crate's target folder, absolute: tools run from other folders (`go build` runs in the
+/// Go package's folder) must find the same files.
 fn target_dir(fuzz_dir: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
+    let dir = match std::env::var_os("CARGO_TARGET_DIR") {
         Some(d) => PathBuf::from(d),
         None => fuzz_dir.join("target"),
-    }
+    };
+    std::path::absolute(&dir).unwrap_or(dir)
 }
 
 /// Builds the target (cargo decides what is stale) and returns its executable. When deep mode is
