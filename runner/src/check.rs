@@ -147,6 +147,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     }
     let names: Vec<String> = spec.functions.iter().map(|f| f.name.clone()).collect();
     reporter.event(&Event::RunStarted {
+        command: "check",
         spec: &opts.spec_path,
         seed: opts.seed,
         jobs,

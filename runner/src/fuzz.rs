@@ -164,6 +164,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
     .map_err(CheckError::from)?;
     let names: Vec<String> = spec.functions.iter().map(|f| f.name.clone()).collect();
     reporter.event(&Event::RunStarted {
+        command: "fuzz",
         spec: &opts.spec_path,
         seed: opts.seed,
         jobs: opts.jobs,

@@ -18,6 +18,8 @@ use crate::shrink::Stopped;
 pub enum Event<'a> {
     /// The spec was loaded and both harnesses answered their handshakes.
     RunStarted {
+        /// The subcommand: `check` or `fuzz`.
+        command: &'static str,
         /// The spec file as given.
         spec: &'a Path,
         /// The seed (printed so that `--seed` reproduces the run).
@@ -413,13 +415,14 @@ impl<W: Write> Reporter for HumanReporter<W> {
     fn event(&mut self, event: &Event) {
         let result = match event {
             Event::RunStarted {
+                command,
                 spec,
                 seed,
                 jobs,
                 functions,
             } => writeln!(
                 self.out,
-                "parity check {} ({} function{}, seed {seed}, {jobs} job{})",
+                "parity {command} {} ({} function{}, seed {seed}, {jobs} job{})",
                 spec.display().to_string().replace('\\', "/"),
                 functions.len(),
                 if functions.len() == 1 { "" } else { "s" },
