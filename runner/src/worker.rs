@@ -13,13 +13,58 @@ use std::os::fd::FromRawFd;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::protocol::{self, Parser, ReplyKind};
-use crate::registry::Registry;
+use crate::registry::{Entry, Registry};
 
 /// The argument that makes the binary serve as a worker.
 pub const WORKER_ARG: &str = "__worker";
 
 thread_local! {
     static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs a panic hook that keeps a panic's message for the reply (see [`call_entry`]) instead
+/// of printing it: a panic is an outcome here, and printing would only flood stderr.
+pub(crate) fn capture_panics() {
+    panic::set_hook(Box::new(|info| {
+        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "Box<dyn Any>".to_string()
+        };
+        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
+    }));
+}
+
+/// Calls a registered function on the arguments at `p` (an `args` array), then expects `closing`
+/// (the rest of the request line, if any). Writes the reply payload and returns its kind: `ok` or
+/// `error` from the function, `panic` with the message kept by [`capture_panics`], or `bad` when
+/// the arguments do not decode. Shared by the worker and the in-process fuzz target.
+pub(crate) fn call_entry(
+    entry: &Entry,
+    p: &mut Parser,
+    closing: &[u8],
+    payload: &mut Vec<u8>,
+) -> ReplyKind {
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let kind = (entry.call)(p, payload)?;
+        p.expect(closing)?;
+        Ok::<_, protocol::DecodeError>(kind)
+    }));
+    let message = match result {
+        Ok(Ok(kind)) => return kind,
+        Ok(Err(e)) => (ReplyKind::Bad, format!("cannot decode arguments: {e}")),
+        Err(_) => (
+            ReplyKind::Panic,
+            PANIC_MESSAGE
+                .with(|m| m.borrow_mut().take())
+                .unwrap_or_default(),
+        ),
+    };
+    payload.clear();
+    protocol::write_string(payload, message.1.as_bytes());
+    message.0
 }
 
 /// Moves stdout aside: returns a file on a duplicate of descriptor 1 for the protocol, and points
@@ -38,17 +83,7 @@ fn protocol_output() -> File {
 /// Serves `registry` on stdio until end of input, then exits 0.
 pub fn serve(registry: &Registry) -> ! {
     let out = protocol_output();
-    // A panic's message becomes the reply; the default hook's printing would only flood stderr.
-    panic::set_hook(Box::new(|info| {
-        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = info.payload().downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "Box<dyn Any>".to_string()
-        };
-        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
-    }));
+    capture_panics();
     let code = match serve_on(registry, std::io::stdin().lock(), out) {
         Ok(()) => 0,
         Err(e) => {
@@ -136,24 +171,7 @@ fn handle(
             bad(payload, "malformed request: expected `args`".into()),
         );
     }
-    let entry = &registry.entries[i];
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let kind = (entry.call)(&mut p, payload)?;
-        p.expect(b"}")?;
-        Ok::<_, protocol::DecodeError>(kind)
-    }));
-    match result {
-        Ok(Ok(kind)) => (id, kind),
-        Ok(Err(e)) => (id, bad(payload, format!("cannot decode arguments: {e}"))),
-        Err(_) => {
-            let msg = PANIC_MESSAGE
-                .with(|m| m.borrow_mut().take())
-                .unwrap_or_default();
-            payload.clear();
-            protocol::write_string(payload, msg.as_bytes());
-            (id, ReplyKind::Panic)
-        }
-    }
+    (id, call_entry(&registry.entries[i], &mut p, b"}", payload))
 }
 
 #[cfg(test)]

@@ -15,7 +15,6 @@
 //! [`WORKER_ENV`] set, [`init`] serves the registry over the protocol and never returns.
 
 use std::cell::RefCell;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -69,7 +68,6 @@ struct Target {
 thread_local! {
     // libFuzzer calls `init` and every input on its main thread; the generators are not `Send`.
     static TARGET: RefCell<Option<Target>> = const { RefCell::new(None) };
-    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// A divergence's identity for [`SKIP_ENV`]: classes, path and rule, as in
@@ -166,16 +164,7 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
         .unwrap_or_default();
     // Rust panics are outcomes here, not crashes: replace libfuzzer-sys's aborting hook with one
     // that keeps the message for the reply.
-    panic::set_hook(Box::new(|info| {
-        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
-            (*s).to_string()
-        } else if let Some(s) = info.payload().downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "Box<dyn Any>".to_string()
-        };
-        PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
-    }));
+    crate::worker::capture_panics();
     let target = Target {
         decoder: Decoder::new(&fun),
         fun,
@@ -362,28 +351,7 @@ impl Target {
         args.push(b']');
         let entry = &self.registry.entries[self.entry];
         let mut payload = Vec::new();
-        let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut p = Parser::new(&args);
-            (entry.call)(&mut p, &mut payload)
-        }));
-        match result {
-            Ok(Ok(kind)) => (Some(kind), payload),
-            Ok(Err(e)) => {
-                payload.clear();
-                protocol::write_string(
-                    &mut payload,
-                    format!("cannot decode arguments: {e}").as_bytes(),
-                );
-                (Some(ReplyKind::Bad), payload)
-            }
-            Err(_) => {
-                let msg = PANIC_MESSAGE
-                    .with(|m| m.borrow_mut().take())
-                    .unwrap_or_default();
-                payload.clear();
-                protocol::write_string(&mut payload, msg.as_bytes());
-                (Some(ReplyKind::Panic), payload)
-            }
-        }
+        let kind = crate::worker::call_entry(entry, &mut Parser::new(&args), b"", &mut payload);
+        (Some(kind), payload)
     }
 }
