@@ -117,22 +117,29 @@ pub fn go_command(spec: &Spec) -> Result<HarnessCommand, BuildError> {
     })
 }
 
-/// Runs a whole check, reporting through `reporter`. Returns the summary; its `findings` decide
-/// the exit code.
-pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, CheckError> {
-    let mut spec = spec::load(&opts.spec_path)?;
-    let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
-    if let Some(name) = &opts.function {
-        if !spec.functions.iter().any(|f| &f.name == name) {
+/// Loads a spec and keeps only `function` when one is named; an unknown name is a usage error
+/// listing the spec's functions.
+pub(crate) fn load_spec(path: &Path, function: Option<&str>) -> Result<Spec, CheckError> {
+    let mut spec = spec::load(path)?;
+    if let Some(name) = function {
+        if !spec.functions.iter().any(|f| f.name == name) {
             let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
             return Err(CheckError::Usage(format!(
                 "error: no function `{name}` in {}\n(hint: the spec's functions are: {})",
-                opts.spec_path.display(),
+                path.display(),
                 names.join(", ")
             )));
         }
-        spec.functions.retain(|f| &f.name == name);
+        spec.functions.retain(|f| f.name == name);
     }
+    Ok(spec)
+}
+
+/// Runs a whole check, reporting through `reporter`. Returns the summary; its `findings` decide
+/// the exit code.
+pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, CheckError> {
+    let mut spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
+    let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
     let go = go_command(&spec)?;
     let jobs = opts.jobs.max(1);
     let mut execs = vec![Executor::start(&go, &opts.rust, opts.timeout)?];

@@ -136,19 +136,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
 
 /// Loads the spec, keeping only `--function` when given.
 fn load_spec(c: &Common) -> Result<Spec, CheckError> {
-    let mut spec = spec::load(&c.spec)?;
-    if let Some(name) = &c.function {
-        if !spec.functions.iter().any(|f| &f.name == name) {
-            let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
-            return Err(CheckError::Usage(format!(
-                "error: no function `{name}` in {}\n(hint: the spec's functions are: {})",
-                c.spec.display(),
-                names.join(", ")
-            )));
-        }
-        spec.functions.retain(|f| &f.name == name);
-    }
-    Ok(spec)
+    check::load_spec(&c.spec, c.function.as_deref())
 }
 
 fn rust_command() -> Result<HarnessCommand, CheckError> {

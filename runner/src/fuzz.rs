@@ -110,20 +110,8 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
 
 /// Runs a whole fuzz session, reporting through `reporter` exactly as `check` does.
 pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, FuzzError> {
-    let mut spec = spec::load(&opts.spec_path).map_err(CheckError::from)?;
+    let mut spec = crate::check::load_spec(&opts.spec_path, opts.function.as_deref())?;
     let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
-    if let Some(name) = &opts.function {
-        if !spec.functions.iter().any(|f| &f.name == name) {
-            let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
-            return Err(CheckError::Usage(format!(
-                "error: no function `{name}` in {}\n(hint: the spec's functions are: {})",
-                opts.spec_path.display(),
-                names.join(", ")
-            ))
-            .into());
-        }
-        spec.functions.retain(|f| &f.name == name);
-    }
     let mut build = opts.build.clone();
     if let spec::GoSource::Package { dir } = &spec.go {
         build.go_package = Some(dir.clone());
