@@ -182,6 +182,7 @@ pub(crate) struct Diverging {
     pub(crate) divergence: Divergence,
 }
 
+#[derive(Default)]
 struct Explored {
     cases: u64,
     rejected: u64,
@@ -253,22 +254,38 @@ fn run_extra_inputs(
         return Ok(Vec::new());
     }
     let pairs = exec.run(fun, &opts.extra_inputs, false)?;
-    let mut out = Vec::new();
-    for (i, (input, pair)) in opts.extra_inputs.iter().zip(pairs).enumerate() {
+    let mut found = Explored::default();
+    sort_pairs(fun, 0, opts.extra_inputs.clone(), pairs, &mut found);
+    Ok(found.diverging)
+}
+
+/// Compares the answers to a batch of inputs numbered from `first`: counts rejections and keeps
+/// the diverging inputs (at most [`KEEP_DIVERGING`]) in `into`.
+fn sort_pairs(
+    fun: &FunctionSpec,
+    first: u64,
+    inputs: Vec<Vec<Value>>,
+    pairs: Vec<CasePair>,
+    into: &mut Explored,
+) {
+    for (i, (input, pair)) in inputs.into_iter().zip(pairs).enumerate() {
         let CasePair::Outcomes(go, rust) = pair else {
             continue;
         };
-        if let Verdict::Diverge(divergence) =
-            compare::compare(&fun.compare, &fun.results, &go, &rust)
-        {
-            out.push(Diverging {
-                index: i as u64,
-                input: input.clone(),
-                divergence,
-            });
+        match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+            Verdict::Agree => {}
+            Verdict::Rejected { .. } => into.rejected += 1,
+            Verdict::Diverge(divergence) => {
+                if into.diverging.len() < KEEP_DIVERGING {
+                    into.diverging.push(Diverging {
+                        index: first + i as u64,
+                        input,
+                        divergence,
+                    });
+                }
+            }
         }
     }
-    Ok(out)
 }
 
 /// Replays the corpus entries of `fun`: one that still diverges is reported (and added to
@@ -442,10 +459,8 @@ fn explore(
         return Err(e.into());
     }
     let mut all = Explored {
-        cases: 0,
-        rejected: 0,
-        diverging: Vec::new(),
         elapsed: started.elapsed(),
+        ..Explored::default()
     };
     for part in results.into_inner().unwrap() {
         all.cases += part.cases;
@@ -467,12 +482,7 @@ fn explore_job(
     next_chunk: &AtomicU64,
     done_cases: &AtomicU64,
 ) -> Result<Explored, StartError> {
-    let mut mine = Explored {
-        cases: 0,
-        rejected: 0,
-        diverging: Vec::new(),
-        elapsed: Duration::ZERO,
-    };
+    let mut mine = Explored::default();
     loop {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(mine);
@@ -485,24 +495,7 @@ fn explore_job(
         let n = CHUNK.min(total - first);
         let inputs = chunk_inputs(fun, opts.seed, c, n);
         let pairs = exec.run(fun, &inputs, false)?;
-        for (i, (input, pair)) in inputs.into_iter().zip(pairs).enumerate() {
-            let CasePair::Outcomes(go, rust) = pair else {
-                continue;
-            };
-            match compare::compare(&fun.compare, &fun.results, &go, &rust) {
-                Verdict::Agree => {}
-                Verdict::Rejected { .. } => mine.rejected += 1,
-                Verdict::Diverge(divergence) => {
-                    if mine.diverging.len() < KEEP_DIVERGING {
-                        mine.diverging.push(Diverging {
-                            index: first + i as u64,
-                            input,
-                            divergence,
-                        });
-                    }
-                }
-            }
-        }
+        sort_pairs(fun, first, inputs, pairs, &mut mine);
         mine.cases += n;
         done_cases.fetch_add(n, Ordering::Relaxed);
     }
