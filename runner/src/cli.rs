@@ -64,7 +64,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub function: Option<String>,
     /// Parallel jobs, each with its own Go and Rust harness [default: number of cores].
-    #[arg(long)]
+    #[arg(long, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Options shared with `parity fuzz`.
     #[command(flatten)]
@@ -131,6 +131,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         }
     };
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// Parses `--jobs`: a positive number (0 used to mean 1 silently).
+pub fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (hint: `--jobs 1` runs one job; leave `--jobs` out for one per core)".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a number of jobs (hint: write a positive integer, like `--jobs 2`)")),
+    }
 }
 
 pub(crate) fn random_seed() -> u64 {

@@ -21,7 +21,7 @@ pub struct FuzzArgs {
     #[arg(long, value_parser = parse_duration, default_value = "60s")]
     pub time: Duration,
     /// libFuzzer processes per function (libFuzzer's fork mode when above 1).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::cli::parse_jobs)]
     pub jobs: usize,
     /// libFuzzer's seed (default: random; printed so that a run can be repeated).
     #[arg(long)]

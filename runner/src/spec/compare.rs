@@ -3,7 +3,7 @@
 
 use toml::{Spanned, Value as Toml};
 
-use super::error::Diags;
+use super::error::{clip_debug, quote, Diags};
 use super::model::{CompareRules, ErrorRule, FloatRule, PathRule, ValueRule};
 use super::raw::{RawCompare, RawPath};
 
@@ -82,7 +82,7 @@ fn error_rule(e: &Spanned<Toml>, d: &mut Diags) -> Option<ErrorRule> {
                         .trim();
                     d.at(
                         at,
-                        format!("invalid `errors` regex {re:?}: {reason}"),
+                        format!("invalid `errors` regex {}: {reason}", clip_debug(re)),
                         Some("the syntax is that of the Rust `regex` crate; `replace` may use `$1` for groups".into()),
                     );
                     None
@@ -92,7 +92,7 @@ fn error_rule(e: &Spanned<Toml>, d: &mut Diags) -> Option<ErrorRule> {
         other => {
             d.at(
                 at,
-                format!("unknown `errors` rule {other}"),
+                format!("unknown `errors` rule {}", quote(other)),
                 Some(ERRORS_FORMS.into()),
             );
             None
@@ -146,7 +146,7 @@ fn float_rule(f: &Spanned<Toml>, d: &mut Diags) -> Option<FloatRule> {
             Some(k) => bad(d, format!("unknown key `{k}` in the `float` rule")),
             None => bad(d, "the `float` rule is an empty table".to_string()),
         },
-        other => bad(d, format!("unknown `float` rule {other}")),
+        other => bad(d, format!("unknown `float` rule {}", quote(other))),
     }
 }
 
@@ -158,12 +158,13 @@ fn path_rule(
 ) -> Option<PathRule> {
     let raw = p.get_ref();
     let path = raw.path.get_ref();
+    let shown = clip_debug(path);
     let at = raw.path.span().start;
     let shape = "paths start at a result: `/0` is the first result, `/0/Tags` its field `Tags`, `/0/*/Price` the `Price` of every element";
     let Some(rest) = path.strip_prefix('/') else {
         d.at(
             at,
-            format!("path pattern {path:?} does not start with `/`"),
+            format!("path pattern {shown} does not start with `/`"),
             Some(shape.into()),
         );
         return None;
@@ -172,7 +173,7 @@ fn path_rule(
     if segments.iter().any(|s| s.is_empty()) {
         d.at(
             at,
-            format!("path pattern {path:?} has an empty segment"),
+            format!("path pattern {shown} has an empty segment"),
             Some(shape.into()),
         );
         return None;
@@ -189,7 +190,7 @@ fn path_rule(
                 };
                 d.at(
                     at,
-                    format!("path pattern {path:?} names result {i}, but `{function}` has {has}"),
+                    format!("path pattern {shown} names result {i}, but `{function}` has {has}"),
                     Some("results are numbered from 0 in the order of `results`".into()),
                 );
                 return None;
@@ -197,7 +198,7 @@ fn path_rule(
             Err(_) => {
                 d.at(
                     at,
-                    format!("path pattern {path:?} must start with a result number or `*`"),
+                    format!("path pattern {shown} must start with a result number or `*`"),
                     Some(shape.into()),
                 );
                 return None;

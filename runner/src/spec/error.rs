@@ -132,12 +132,14 @@ impl<'a> Diags<'a> {
     }
 
     fn push(&mut self, line: usize, column: usize, message: String, hint: Option<String>) {
+        // A last guard against echoing huge text (a type or value of many kilobytes): the
+        // messages clip what they quote, and no message or hint grows past a screenful.
         let d = Diagnostic {
             file: self.file.clone(),
             line,
             column,
-            message,
-            hint,
+            message: clip(&message, MAX_MESSAGE),
+            hint: hint.map(|h| clip(&h, MAX_MESSAGE)),
         };
         if !self.list.contains(&d) {
             self.list.push(d);
@@ -165,6 +167,40 @@ impl<'a> Diags<'a> {
     }
 }
 
+/// The longest a message or a hint may be, in characters.
+const MAX_MESSAGE: usize = 600;
+
+/// The longest quoted text (a type, a value, a pattern) a message echoes, in characters.
+pub(crate) const MAX_QUOTE: usize = 80;
+
+/// `text` if it has at most `max` characters; else its start and end around
+/// `…(N characters)…`, so a reader still recognizes it.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max * 2 / 3).collect();
+    let tail: String = text.chars().skip(n - max / 3).collect();
+    format!("{head}…({n} characters)…{tail}")
+}
+
+/// `text` quoted as Rust's `{:?}` does, clipped to [`MAX_QUOTE`] characters.
+pub(crate) fn clip_debug(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= MAX_QUOTE {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(MAX_QUOTE * 2 / 3).collect();
+    let tail: String = text.chars().skip(n - MAX_QUOTE / 3).collect();
+    format!("{head:?}…({n} characters)…{tail:?}")
+}
+
+/// A type or other echoed text for a message: as written, clipped to [`MAX_QUOTE`].
+pub(crate) fn quote(text: impl fmt::Display) -> String {
+    clip(&text.to_string(), MAX_QUOTE)
+}
+
 /// The closest candidate to `name` if it is close enough to be a likely typo. Case and
 /// underscores are ignored first, so `ParseAmount` finds `parse_amount`.
 pub(crate) fn closest<'c>(
@@ -179,11 +215,24 @@ pub(crate) fn closest<'c>(
     };
     let target = norm(name);
     let limit = (target.len() / 3).max(1);
+    // A name that extends or shortens a candidate of two or more letters (`gooo`, `func`) is
+    // as likely a typo as one a letter or two away.
+    let affix = |c: &[char]| {
+        let (short, long) = if c.len() <= target.len() {
+            (c, &target[..])
+        } else {
+            (&target[..], c)
+        };
+        short.len() >= 2 && (long.starts_with(short) || long.ends_with(short))
+    };
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (edit_distance(&target, &norm(c)), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| {
+            let n = norm(c);
+            let d = edit_distance(&target, &n);
+            (d <= limit || affix(&n)).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -221,5 +270,25 @@ mod tests {
         assert_eq!(closest("ParseAmount", names), Some("parse_amount"));
         assert_eq!(closest("parse_amout", names), Some("parse_amount"));
         assert_eq!(closest("totally_else", names), None);
+        assert_eq!(closest("gooo", ["go", "types", "function"]), Some("go"));
+        assert_eq!(
+            closest("func", ["go", "types", "function"]),
+            Some("function")
+        );
+        assert_eq!(closest("x", ["go", "types", "function"]), None);
+    }
+
+    #[test]
+    fn long_quoted_text_is_clipped_around_its_length() {
+        assert_eq!(clip("short", 10), "short");
+        let long = "a".repeat(1000);
+        let clipped = clip(&long, 30);
+        assert!(clipped.contains("…(1000 characters)…"), "{clipped}");
+        assert!(clipped.chars().count() < 60, "{clipped}");
+        assert!(
+            clip_debug(&long).starts_with("\"aaa"),
+            "{}",
+            clip_debug(&long)
+        );
     }
 }

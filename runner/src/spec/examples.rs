@@ -6,7 +6,7 @@ use toml::Value as Toml;
 
 use crate::value::{Type, Value};
 
-use super::error::closest;
+use super::error::{clip, clip_debug, closest, quote, MAX_QUOTE};
 
 /// Why a TOML value does not fit a type.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ impl ExampleError {
 /// `a string "abc"`, `an integer 3`, … for messages.
 fn describe(v: &Toml) -> String {
     match v {
-        Toml::String(s) => format!("a string {s:?}"),
+        Toml::String(s) => format!("a string {}", clip_debug(s)),
         Toml::Integer(i) => format!("an integer {i}"),
         Toml::Float(f) => format!("a float {f}"),
         Toml::Boolean(b) => format!("a boolean {b}"),
@@ -68,22 +68,24 @@ pub(crate) fn integer(v: &Toml, ty: &Type) -> Result<i128, ExampleError> {
         Toml::Integer(i) => i128::from(*i),
         Toml::String(s) => s.trim().parse::<i128>().map_err(|_| {
             ExampleError::new(
-                format!("expected an integer for `{ty}`, found {}", describe(v)),
+                format!("expected an integer for `{}`, found {}", quote(ty), describe(v)),
                 Some("a string is read as a decimal integer, like \"18446744073709551615\"".into()),
             )
         })?,
         _ => {
             return Err(ExampleError::new(
-                format!("expected an integer for `{ty}`, found {}", describe(v)),
-                None,
+                format!("expected an integer for `{}`, found {}", quote(ty), describe(v)),
+                Some("write an integer, like `42` or `-7` (a decimal string, like \"18446744073709551615\", for `u64` values above `i64`'s)".into()),
             ))
         }
     };
     let (lo, hi) = int_bounds(ty);
     if n < lo || n > hi {
         return Err(ExampleError::new(
-            format!("{n} is out of range for `{ty}` ({lo}..={hi})"),
-            None,
+            format!("{n} is out of range for `{}` ({lo}..={hi})", quote(ty)),
+            Some(format!(
+                "pick a value in {lo}..={hi}, or declare the wider type the Go code really takes"
+            )),
         ));
     }
     Ok(n)
@@ -100,7 +102,10 @@ pub(crate) fn float(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
             let x = *i as f64;
             if x as i128 != i128::from(*i) || (!wide && (x as f32) as f64 != x) {
                 return Err(ExampleError::new(
-                    format!("the integer {i} is not exactly representable as `{ty}`"),
+                    format!(
+                        "the integer {i} is not exactly representable as `{}`",
+                        quote(ty)
+                    ),
                     Some(FLOAT_HINT.into()),
                 ));
             }
@@ -116,7 +121,11 @@ pub(crate) fn float(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
                 Some(b) if wide => Ok(Value::F64(f64::from_bits(b))),
                 Some(b) => Ok(Value::F32(f32::from_bits(b as u32))),
                 None => Err(ExampleError::new(
-                    format!("{s:?} is not a valid bit pattern for `{ty}`"),
+                    format!(
+                        "{} is not a valid bit pattern for `{}`",
+                        clip_debug(s),
+                        quote(ty)
+                    ),
                     Some(format!(
                         "exact bits are \"0x\" and up to {max} hex digits, like \"0x{}\"",
                         if wide { "7ff8000000000001" } else { "7fc00001" }
@@ -126,7 +135,11 @@ pub(crate) fn float(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
         }
         _ => {
             return Err(ExampleError::new(
-                format!("expected a float for `{ty}`, found {}", describe(v)),
+                format!(
+                    "expected a float for `{}`, found {}",
+                    quote(ty),
+                    describe(v)
+                ),
                 Some(FLOAT_HINT.into()),
             ))
         }
@@ -137,8 +150,8 @@ pub(crate) fn float(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
     let narrow = x as f32;
     if x.is_finite() && !narrow.is_finite() {
         return Err(ExampleError::new(
-            format!("{x} is out of range for `f32`"),
-            None,
+            format!("{x:?} is out of range for `f32`"),
+            Some("`f32` holds magnitudes up to about 3.4e38: write `inf` or `-inf` for infinities, or declare `f64`".into()),
         ));
     }
     Ok(Value::F32(narrow))
@@ -151,7 +164,7 @@ pub(crate) fn example(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
             Toml::Boolean(b) => Ok(Value::Bool(*b)),
             _ => Err(ExampleError::new(
                 format!("expected a boolean, found {}", describe(v)),
-                None,
+                Some("write `true` or `false`".into()),
             )),
         },
         t if t.is_signed() => Ok(Value::Int(integer(v, t)? as i64)),
@@ -161,7 +174,7 @@ pub(crate) fn example(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
             Toml::String(s) => Ok(Value::str(s)),
             _ => Err(ExampleError::new(
                 format!("expected a string, found {}", describe(v)),
-                None,
+                Some("write a quoted string, like `\"text\"` (use `\\u` escapes for any character)".into()),
             )),
         },
         Type::Bytes => match v {
@@ -196,7 +209,7 @@ pub(crate) fn example(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
                 .collect::<Result<_, _>>()
                 .map(Value::List),
             _ => Err(ExampleError::new(
-                format!("expected an array for `{ty}`, found {}", describe(v)),
+                format!("expected an array for `{}`, found {}", quote(ty), describe(v)),
                 Some("a list is written as an array, or `{}` for nil".into()),
             )),
         },
@@ -228,7 +241,7 @@ pub(crate) fn example(v: &Toml, ty: &Type) -> Result<Value, ExampleError> {
                         ),
                     };
                     return Err(ExampleError::new(
-                        format!("struct `{}` has no field `{extra}`", st.name),
+                        format!("struct `{}` has no field `{}`", st.name, clip(extra, MAX_QUOTE)),
                         Some(hint),
                     ));
                 }
@@ -284,7 +297,7 @@ fn map(v: &Toml, ty: &Type, k: &Type, val: &Type) -> Result<Value, ExampleError>
         }
         _ => {
             return Err(ExampleError::new(
-                format!("expected a map for `{ty}`, found {}", describe(v)),
+                format!("expected a map for `{}`, found {}", quote(ty), describe(v)),
                 Some("a map is written as an inline table, an array of `[key, value]` pairs (`[]` is empty), or `{}` for nil".into()),
             ))
         }
@@ -300,8 +313,8 @@ fn map_key(key: &str, ty: &Type) -> Result<Value, ExampleError> {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
             _ => Err(ExampleError::new(
-                format!("the key {key:?} is not `true` or `false`"),
-                None,
+                format!("the key {} is not `true` or `false`", clip_debug(key)),
+                Some("the keys of a map with bool keys are written `true` and `false`, like `{ true = 1, false = 0 }`".into()),
             )),
         },
         t => example(&Toml::String(key.to_string()), t),

@@ -7,10 +7,23 @@ use toml::{Spanned, Value as Toml};
 
 use crate::value::Type;
 
-use super::error::Diags;
-use super::examples::{example, float, int_bounds, integer};
+use super::error::{clip_debug, quote, Diags};
+use super::examples::{example, float, int_bounds, integer, list_names};
 use super::model::Hints;
 use super::raw::RawHints;
+
+/// The hint keys a type takes.
+fn applicable(ty: &Type) -> &'static [&'static str] {
+    match ty {
+        t if t.is_integer() => &["range", "examples"],
+        Type::F32 | Type::F64 => &["range", "examples"],
+        Type::String => &["len", "regex", "charset", "invalid_utf8", "examples"],
+        Type::Bytes | Type::List(_) => &["len", "items", "examples"],
+        Type::Map(..) => &["len", "keys", "values", "examples"],
+        Type::Option(_) => &["items", "examples"],
+        _ => &["examples"],
+    }
+}
 
 /// Where a hint for a type that cannot take it belongs instead.
 fn misplaced_hint(ty: &Type, key: &str) -> Option<String> {
@@ -49,8 +62,17 @@ pub(crate) fn hints(raw: &RawHints, ty: &Type, what: &str, d: &mut Diags) -> Hin
     let wrong_type = |d: &mut Diags, key: &str, offset: usize, applies: &str| {
         d.at(
             offset,
-            format!("`{key}` applies to {applies}, but {what} is `{ty}`"),
-            misplaced_hint(ty, key),
+            format!(
+                "`{key}` applies to {applies}, but {what} is `{}`",
+                quote(ty)
+            ),
+            misplaced_hint(ty, key).or_else(|| {
+                Some(format!(
+                    "remove `{key}`; the hint keys for `{}` are {}",
+                    quote(ty),
+                    list_names(applicable(ty).iter().copied())
+                ))
+            }),
         );
     };
 
@@ -91,7 +113,7 @@ pub(crate) fn hints(raw: &RawHints, ty: &Type, what: &str, d: &mut Diags) -> Hin
         } else if let Err(e) = regex::Regex::new(re.get_ref()) {
             d.at(
                 re.span().start,
-                format!("invalid regex {:?}: {}", re.get_ref(), regex_reason(&e)),
+                format!("invalid regex {}: {}", clip_debug(re.get_ref()), regex_reason(&e)),
                 Some("the syntax is that of the Rust `regex` crate; escape special characters with `\\\\` in a TOML basic string, or use a literal string '…'".into()),
             );
         } else {
@@ -139,11 +161,17 @@ pub(crate) fn hints(raw: &RawHints, ty: &Type, what: &str, d: &mut Diags) -> Hin
                     d.at(
                         e.span().start,
                         format!(
-                            "example {} of {what} does not fit `{ty}`{at}: {}",
+                            "example {} of {what} does not fit `{}`{at}: {}",
                             i + 1,
+                            quote(ty),
                             err.message
                         ),
-                        err.hint,
+                        err.hint.or_else(|| {
+                            Some(format!(
+                                "see \"Example values\" in docs/spec.md for how a `{}` is written",
+                                quote(ty)
+                            ))
+                        }),
                     );
                 }
             }
@@ -209,7 +237,7 @@ fn pair<T: PartialOrd + Copy>(
     let at = raw.span().start;
     let shape = || format!("`{key}` must be an array `[lo, hi]` of two non-negative integers");
     let Toml::Array(a) = raw.get_ref() else {
-        d.at(at, shape(), None);
+        d.at(at, shape(), Some(format!("for example `{key} = [0, 16]`")));
         return None;
     };
     let (Some(lo), Some(hi)) = (
@@ -234,7 +262,8 @@ fn int_pair(raw: &Spanned<Toml>, ty: &Type, d: &mut Diags) -> Option<(i128, i128
     let at = raw.span().start;
     let (lo_b, hi_b) = int_bounds(ty);
     let shape_hint = Some(format!(
-        "for `{ty}`, write `range = [lo, hi]` with integers in {lo_b}..={hi_b}"
+        "for `{}`, write `range = [lo, hi]` with integers in {lo_b}..={hi_b}",
+        quote(ty)
     ));
     let Toml::Array(a) = raw.get_ref() else {
         d.at(at, "`range` must be an array `[lo, hi]`", shape_hint);
@@ -275,7 +304,8 @@ fn int_pair(raw: &Spanned<Toml>, ty: &Type, d: &mut Diags) -> Option<(i128, i128
 fn float_pair(raw: &Spanned<Toml>, ty: &Type, d: &mut Diags) -> Option<(f64, f64)> {
     let at = raw.span().start;
     let hint = Some(format!(
-        "for `{ty}`, write `range = [lo, hi]` with two numbers, like `[-1.0, 1.0]`"
+        "for `{}`, write `range = [lo, hi]` with two numbers, like `[-1.0, 1.0]`",
+        quote(ty)
     ));
     let read = |v: &Toml| -> Option<f64> {
         match float(v, ty).ok()? {

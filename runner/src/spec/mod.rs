@@ -21,66 +21,73 @@ pub use signature::check_signatures;
 
 use error::Diags;
 
-/// Reads and validates a spec file. A file that cannot be read is a [`SpecError`] too.
+/// Reads and validates a spec file, and checks that the [go] `package` folder or `command`
+/// program exists. A file that cannot be read is a [`SpecError`] too.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_str(path, &text),
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let mut d = Diags::new(path, "");
             let (message, hint) = match e.kind() {
                 std::io::ErrorKind::NotFound => (
                     "the file does not exist".to_string(),
-                    Some("check the path; it is relative to the current directory".to_string()),
+                    "check the path; it is relative to the current directory".to_string(),
                 ),
-                _ => (format!("cannot read the file: {e}"), None),
+                std::io::ErrorKind::IsADirectory => (
+                    "this is a folder, not a spec file".to_string(),
+                    "give the path of the spec's .toml file".to_string(),
+                ),
+                _ => (
+                    format!("cannot read the file: {e}"),
+                    "check that the file exists and that you may read it".to_string(),
+                ),
             };
-            d.whole_file(message, hint);
-            Err(d.into_error())
+            d.whole_file(message, Some(hint));
+            return Err(d.into_error());
         }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => load_text(path, &text, true),
+        Err(e) => Err(not_utf8(path, e.as_bytes(), e.utf8_error())),
     }
 }
 
 /// Validates spec text. `path` names the file in messages, gives the spec its name (the file
-/// stem) and is the base for relative `go.package` / `go.command` paths.
+/// stem) and is the base for relative `go.package` / `go.command` paths. Unlike [`load`], it does
+/// not look at the file system (the [go] paths are not checked).
 pub fn load_str(path: &Path, text: &str) -> Result<Spec, SpecError> {
+    load_text(path, text, false)
+}
+
+fn load_text(path: &Path, text: &str, check_paths: bool) -> Result<Spec, SpecError> {
     let mut d = Diags::new(path, text);
-    let raw = match raw::parse(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let hint = unknown_key_hint(&e.message);
-            let message = match context(e.path.as_deref(), &e.message) {
-                Some(p) => format!("in `{p}`: {}", e.message),
-                None => e.message,
-            };
-            d.at(e.offset, message, hint);
-            return Err(d.into_error());
-        }
+    let Some(raw) = raw::parse(text, &mut d) else {
+        return Err(d.into_error());
     };
-    let spec = validate::validate(path, text, raw, &mut d);
+    let spec = validate::validate(path, text, raw, check_paths, &mut d);
     d.finish(spec)
 }
 
-/// The key path worth showing before a parser message: without the unknown key itself, which
-/// the message already names.
-fn context<'p>(path: Option<&'p str>, message: &str) -> Option<&'p str> {
-    let path = path?;
-    let unknown = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split_once('`'))
-        .map(|(key, _)| key);
-    match unknown {
-        Some(key) if path == key => None,
-        Some(key) => Some(path.strip_suffix(key)?.strip_suffix('.').unwrap_or(path)),
-        None => Some(path),
-    }
-}
-
-/// For serde's "unknown field `exmaples`, expected one of `name`, `examples`…": the closest key.
-fn unknown_key_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (key, expected) = rest.split_once('`')?;
-    let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    error::closest(key, valid.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+/// A file that is not UTF-8: the line and column of its first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> SpecError {
+    let good = e.valid_up_to();
+    let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+    let mut d = Diags::new(path, prefix);
+    let binary = bytes.iter().take(8192).any(|b| *b == 0);
+    let hint = if binary {
+        "this looks like a binary file, not a spec; give the path of the spec's .toml file"
+    } else {
+        "a spec is UTF-8 text: save the file as UTF-8 (to give bytes that are not UTF-8 in an example, write them as an array of integers, like `[0, 233]`)"
+    };
+    d.at(
+        good,
+        format!(
+            "the file is not valid UTF-8: byte 0x{:02X} is not part of a UTF-8 character",
+            bytes[good]
+        ),
+        Some(hint.to_string()),
+    );
+    d.into_error()
 }
 
 #[cfg(test)]

@@ -1,96 +1,132 @@
-//! The spec file as serde reads it: shaped like the TOML, with spans for error positions. Every
-//! table denies unknown keys, so a typo is an error that names the key and lists the valid ones.
+//! The spec file as read: shaped like the TOML, with spans for error positions. The TOML is
+//! parsed into a spanned tree (`tree`) and each table is read key by key (`read`), so every
+//! unknown key, wrong value type and missing key in the file is reported, each at its position.
 //! Keys whose value may take several shapes (`range`, `errors`, `float`, examples) stay
 //! `toml::Value` here and are interpreted, with precise messages, by validation.
+//!
+//! Adding a key to a table is one field below and one line in that table's reader.
+
+pub(crate) mod read;
+pub(crate) mod tree;
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use toml::Spanned;
 
+use super::error::Diags;
+use read::{read_table, Read, Table};
+
 /// The whole file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawSpec {
     pub go: Option<Spanned<RawGo>>,
-    #[serde(default)]
     pub types: BTreeMap<Spanned<String>, Spanned<RawStruct>>,
-    #[serde(default)]
     pub function: Vec<Spanned<RawFunction>>,
+    /// Whether the file has a `function` key, or an unknown key that may be a misspelt one
+    /// (tables that could not be read are left out of `function`; neither must make the spec
+    /// look empty).
+    pub has_functions: bool,
     /// Reserved for HTTP endpoints; any content is accepted here and rejected by validation.
-    #[serde(default)]
     pub endpoint: Vec<Spanned<toml::Table>>,
 }
 
+fn spec(t: &mut Table) -> Option<RawSpec> {
+    let mut spec = RawSpec {
+        go: t.optional("go"),
+        types: t.or_default("types"),
+        has_functions: false,
+        function: t.or_default("function"),
+        endpoint: t.or_default("endpoint"),
+    };
+    spec.has_functions = t.has("function") || t.has_unknown();
+    Some(spec)
+}
+read_table!(RawSpec, "a spec", spec);
+
 /// `[go]`: exactly one of `package` and `command`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawGo {
     pub package: Option<Spanned<String>>,
     pub command: Option<Spanned<Vec<String>>>,
 }
 
+fn go(t: &mut Table) -> Option<RawGo> {
+    Some(RawGo {
+        package: t.optional("package"),
+        command: t.optional("command"),
+    })
+}
+read_table!(RawGo, "the [go] table", go);
+
 /// `[types.Name]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawStruct {
     pub fields: Vec<Spanned<RawArg>>,
 }
 
+fn struct_(t: &mut Table) -> Option<RawStruct> {
+    let fields = t.required("fields");
+    Some(RawStruct { fields: fields? })
+}
+read_table!(RawStruct, "a [types.X] table", struct_);
+
 /// A `[[function]]` table.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawFunction {
     pub name: Spanned<String>,
     pub go: Option<Spanned<String>>,
     pub rust: Option<Spanned<String>>,
-    #[serde(default)]
     pub args: Vec<Spanned<RawArg>>,
     pub results: Option<Spanned<Vec<Spanned<String>>>>,
     pub error: Option<Spanned<bool>>,
     pub compare: Option<Spanned<RawCompare>>,
 }
 
-/// An argument or a struct field: a name, a type and the hint keys. (The hint keys are repeated
-/// from [`RawHints`] because `#[serde(flatten)]` would ruin the error messages.)
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+fn function(t: &mut Table) -> Option<RawFunction> {
+    let name = t.required("name");
+    let f = RawFunction {
+        name: Spanned::new(0..0, String::new()),
+        go: t.optional("go"),
+        rust: t.optional("rust"),
+        args: t.or_default("args"),
+        results: t.optional("results"),
+        error: t.optional("error"),
+        compare: t.optional("compare"),
+    };
+    Some(RawFunction { name: name?, ..f })
+}
+read_table!(RawFunction, "a [[function]] table", function);
+
+/// An argument or a struct field: a name, a type and the hint keys.
+#[derive(Debug)]
 pub(crate) struct RawArg {
     pub name: Spanned<String>,
-    #[serde(rename = "type")]
     pub ty: Spanned<String>,
-    pub range: Option<Spanned<toml::Value>>,
-    pub len: Option<Spanned<toml::Value>>,
-    pub regex: Option<Spanned<String>>,
-    pub charset: Option<Spanned<String>>,
-    pub invalid_utf8: Option<Spanned<bool>>,
-    pub examples: Option<Spanned<Vec<Spanned<toml::Value>>>>,
-    pub items: Option<Spanned<Box<RawHints>>>,
-    pub keys: Option<Spanned<Box<RawHints>>>,
-    pub values: Option<Spanned<Box<RawHints>>>,
+    pub hints: RawHints,
 }
 
+fn arg(t: &mut Table) -> Option<RawArg> {
+    let name = t.required("name");
+    let ty = t.required("type");
+    let hints = hint_keys(t)?;
+    Some(RawArg {
+        name: name?,
+        ty: ty?,
+        hints,
+    })
+}
+read_table!(RawArg, "an argument or field", arg);
+
 impl RawArg {
-    /// Splits off the hint keys.
-    pub(crate) fn hints(&self) -> RawHints {
-        RawHints {
-            range: self.range.clone(),
-            len: self.len.clone(),
-            regex: self.regex.clone(),
-            charset: self.charset.clone(),
-            invalid_utf8: self.invalid_utf8.clone(),
-            examples: self.examples.clone(),
-            items: self.items.clone(),
-            keys: self.keys.clone(),
-            values: self.values.clone(),
-        }
+    /// The hint keys.
+    pub(crate) fn hints(&self) -> &RawHints {
+        &self.hints
     }
 }
 
-/// Generation hints: the keys of an `items` / `keys` / `values` table (and of an arg, minus
-/// `name` and `type`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Generation hints: the keys of an `items` / `keys` / `values` table, and of an argument
+/// besides `name` and `type`.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct RawHints {
     pub range: Option<Spanned<toml::Value>>,
     pub len: Option<Spanned<toml::Value>>,
@@ -103,22 +139,46 @@ pub(crate) struct RawHints {
     pub values: Option<Spanned<Box<RawHints>>>,
 }
 
+fn hint_keys(t: &mut Table) -> Option<RawHints> {
+    Some(RawHints {
+        range: t.optional("range"),
+        len: t.optional("len"),
+        regex: t.optional("regex"),
+        charset: t.optional("charset"),
+        invalid_utf8: t.optional("invalid_utf8"),
+        examples: t.optional("examples"),
+        items: t.optional("items"),
+        keys: t.optional("keys"),
+        values: t.optional("values"),
+    })
+}
+read_table!(RawHints, "a hint table", hint_keys);
+
 /// `[function.compare]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawCompare {
     pub errors: Option<Spanned<toml::Value>>,
     pub float: Option<Spanned<toml::Value>>,
     pub unordered: Option<bool>,
     pub nil_equals_empty: Option<bool>,
     pub nan_payload: Option<bool>,
-    #[serde(default)]
     pub paths: Vec<Spanned<RawPath>>,
 }
 
+fn compare(t: &mut Table) -> Option<RawCompare> {
+    Some(RawCompare {
+        errors: t.optional("errors"),
+        float: t.optional("float"),
+        unordered: t.optional("unordered"),
+        nil_equals_empty: t.optional("nil_equals_empty"),
+        nan_payload: t.optional("nan_payload"),
+        paths: t.or_default("paths"),
+    })
+}
+read_table!(RawCompare, "[function.compare]", compare);
+
 /// `[[function.compare.paths]]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(crate) struct RawPath {
     pub path: Spanned<String>,
     pub float: Option<Spanned<toml::Value>>,
@@ -128,36 +188,50 @@ pub(crate) struct RawPath {
     pub nan_payload: Option<bool>,
 }
 
-/// Parses the TOML into a [`RawSpec`]; on failure, the parser's message, the key path and the
-/// byte offset it points at.
-pub(crate) fn parse(text: &str) -> Result<RawSpec, RawError> {
-    let de = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e
-            .path()
-            .to_string()
-            .replace(".$__serde_spanned_private_value", "")
-            .replace("$__serde_spanned_private_value", "");
-        let inner = e.into_inner();
-        RawError {
-            path: if path == "." || path.is_empty() {
-                None
-            } else {
-                Some(path)
-            },
-            message: inner.message().trim_end().to_string(),
-            offset: inner.span().map_or(0, |s| s.start),
-        }
+fn path_rule(t: &mut Table) -> Option<RawPath> {
+    let path = t.required("path");
+    let rule = RawPath {
+        path: Spanned::new(0..0, String::new()),
+        float: t.optional("float"),
+        unordered: t.optional("unordered"),
+        ignore: t.optional("ignore"),
+        nil_equals_empty: t.optional("nil_equals_empty"),
+        nan_payload: t.optional("nan_payload"),
+    };
+    Some(RawPath {
+        path: path?,
+        ..rule
     })
 }
+read_table!(RawPath, "a [[function.compare.paths]] table", path_rule);
 
-/// Why the TOML did not parse into a [`RawSpec`].
-#[derive(Debug)]
-pub(crate) struct RawError {
-    /// Where in the document, like `function[0].args[1]`.
-    pub path: Option<String>,
-    /// The parser's message.
-    pub message: String,
-    /// Byte offset of the problem.
-    pub offset: usize,
+/// Parses the TOML and reads it into a [`RawSpec`], reporting every problem to `d`. `None` when
+/// the text is not TOML (the syntax error is reported).
+pub(crate) fn parse(text: &str, d: &mut Diags) -> Option<RawSpec> {
+    match tree::parse(text) {
+        Ok(root) => RawSpec::read(&root, "", d),
+        Err(e) => {
+            d.at(
+                e.offset,
+                format!("invalid TOML: {}", e.message),
+                Some(syntax_hint(&e.message)),
+            );
+            None
+        }
+    }
+}
+
+/// A hint for a TOML syntax error, by the parser's message.
+fn syntax_hint(message: &str) -> String {
+    let m = message.to_lowercase();
+    let text = if m.contains("duplicate key") {
+        "each key may appear once per table; remove or rename the second one"
+    } else if m.contains("string") {
+        "close every string with the quote that opened it, on the same line; use '''…''' for text across lines"
+    } else if m.contains("table") {
+        "a table header is `[name]`, an array-of-tables header `[[name]]`; each table may be defined once"
+    } else {
+        "a key is written `key = value`; strings are quoted, arrays are `[a, b]`, inline tables `{ k = v }` (see docs/spec.md)"
+    };
+    text.to_string()
 }

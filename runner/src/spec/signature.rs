@@ -42,7 +42,8 @@ struct Spots {
 }
 
 fn spots(source: &str) -> HashMap<String, Spots> {
-    let Ok(raw) = super::raw::parse(source) else {
+    let mut scratch = Diags::new(std::path::Path::new(""), source);
+    let Some(raw) = super::raw::parse(source, &mut scratch) else {
         return HashMap::new();
     };
     raw.function

@@ -324,6 +324,7 @@ fn a_relative_go_command_is_resolved_against_the_spec_directory_but_a_bare_name_
 fn load_reads_the_file_and_reports_a_missing_one_as_a_spec_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.toml");
+    std::fs::create_dir(dir.path().join("h")).unwrap();
     std::fs::write(&path, "[go]\npackage = \"h\"\n[[function]]\nname = \"F\"\n").unwrap();
     assert_eq!(load(&path).unwrap().name, "demo");
 
@@ -431,4 +432,166 @@ fn a_rust_result_matches_a_go_error_without_the_option_flag() {
     );
     check_signatures(&mut spec, SMALL, &go, &rust).unwrap();
     assert!(!spec.functions[0].rust_none_is_error);
+}
+
+/// The spec text of a file in a temporary folder, loaded with [`load`] (which checks paths).
+fn load_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, Result<Spec, super::SpecError>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let result = load(&path);
+    (dir, result)
+}
+
+#[test]
+fn a_go_package_folder_that_does_not_exist_is_a_spec_error_at_the_key_with_the_resolved_path() {
+    let (dir, result) = load_file(
+        "s.toml",
+        b"[go]\npackage = \"../nope\"\n\n[[function]]\nname = \"F\"\n",
+    );
+    let e = result.unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    let d = &e.diagnostics[0];
+    assert_eq!((d.line, d.column), (2, 11), "{e}");
+    let resolved = std::path::absolute(dir.path().join("../nope")).unwrap();
+    assert!(
+        d.message.contains(&super::error::display_path(&resolved)),
+        "{e}"
+    );
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap()
+            .contains("relative to the spec file's folder"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_go_command_that_does_not_exist_is_a_spec_error_but_a_program_on_path_is_not() {
+    let (_dir, result) = load_file(
+        "s.toml",
+        b"[go]\ncommand = [\"./bin/nope\"]\n\n[[function]]\nname = \"F\"\n",
+    );
+    let e = result.unwrap_err();
+    assert_eq!(
+        (e.diagnostics[0].line, e.diagnostics[0].column),
+        (2, 11),
+        "{e}"
+    );
+    assert!(
+        e.diagnostics[0]
+            .message
+            .contains("/bin/nope` does not exist"),
+        "{e}"
+    );
+
+    let (_dir, result) = load_file(
+        "s.toml",
+        b"[go]\ncommand = [\"parity-surely-not-on-path\"]\n\n[[function]]\nname = \"F\"\n",
+    );
+    let e = result.unwrap_err();
+    assert!(e.diagnostics[0].message.contains("is not on PATH"), "{e}");
+
+    // `sh` is on PATH on every machine these tests run on.
+    let (_dir, result) = load_file(
+        "s.toml",
+        b"[go]\ncommand = [\"sh\", \"-c\", \"x\"]\n\n[[function]]\nname = \"F\"\n",
+    );
+    result.unwrap();
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_line_and_column_of_the_first_bad_byte() {
+    let (_dir, result) = load_file(
+        "s.toml",
+        b"[go]\ncommand = [\"sh\"]\n[[function]]\nname = \"Caf\xe9\"\n",
+    );
+    let e = result.unwrap_err();
+    let d = &e.diagnostics[0];
+    assert_eq!((d.line, d.column), (4, 12), "{e}");
+    assert!(d.message.contains("byte 0xE9"), "{e}");
+    assert!(d.hint.is_some(), "{e}");
+
+    let (_dir, result) = load_file("s.toml", b"\x89PNG\r\n\x1a\n\x00\x00");
+    let e = result.unwrap_err();
+    assert_eq!(
+        (e.diagnostics[0].line, e.diagnostics[0].column),
+        (1, 1),
+        "{e}"
+    );
+    assert!(
+        e.diagnostics[0].hint.as_deref().unwrap().contains("binary"),
+        "{e}"
+    );
+}
+
+#[test]
+fn compare_paths_tables_work_without_a_compare_table_before_them() {
+    // See: issue 7, point 6 (the documented syntax was rejected with a serde-internal message).
+    let text = r#"[go]
+package = "h"
+
+[[function]]
+name = "F"
+results = ["list<f64>", "f64"]
+
+[[function.compare.paths]]
+path = "/1"
+float = { ulps = 4 }
+
+[[function.compare.paths]]
+path = "/0"
+unordered = true
+"#;
+    let spec = load_str(Path::new("specs/x.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+    let paths = &spec.functions[0].compare.paths;
+    assert_eq!(paths.len(), 2);
+    assert_eq!(paths[0].path, "/1");
+    assert_eq!(paths[1].unordered, Some(true));
+}
+
+#[test]
+fn every_unknown_key_and_wrong_type_in_the_file_is_reported_not_only_the_first() {
+    let text = r#"[go]
+package = "h"
+pakage = "x"
+
+[gooo]
+
+[[function]]
+name = "F"
+eror = true
+results = "i64"
+args = [{ name = "s", type = "string", exmaples = ["a"], items = { lenn = [0, 1] } }]
+
+[function.compare]
+unorderd = true
+"#;
+    let e = load_str(Path::new("specs/x.toml"), text).unwrap_err();
+    let got: Vec<(usize, usize, &str)> = e
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.column, d.hint.as_deref().unwrap_or("")))
+        .collect();
+    let expect_hint = |line: usize, needle: &str| {
+        assert!(
+            got.iter()
+                .any(|(l, c, h)| *l == line && *c > 0 && h.contains(needle)),
+            "line {line}: {needle}\n{e}"
+        );
+    };
+    expect_hint(3, "did you mean `package`?");
+    expect_hint(5, "did you mean `go`?");
+    expect_hint(9, "did you mean `error`?");
+    expect_hint(10, "write `results = [\"…\"]`");
+    expect_hint(11, "did you mean `examples`?");
+    expect_hint(11, "did you mean `len`?");
+    expect_hint(14, "did you mean `unordered`?");
+    // The eighth is validation of what could be read: `items` on a string.
+    assert_eq!(e.diagnostics.len(), 8, "{e}");
+    assert!(
+        !e.to_string().contains("borrowed") && !e.to_string().contains("expected one of"),
+        "{e}"
+    );
 }

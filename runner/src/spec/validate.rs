@@ -10,14 +10,21 @@ use toml::Spanned;
 use crate::value::{Field, StructType, Type, SCALAR_TYPES};
 
 use super::compare::compare_rules;
-use super::error::{closest, display_path, Diags};
+use super::error::{clip_debug, closest, display_path, quote, Diags};
 use super::hints::{fill_struct_hints, hints};
 use super::model::{ArgSpec, FunctionSpec, GoSource, Hints, Location, Spec};
 use super::raw::{RawArg, RawFunction, RawGo, RawSpec, RawStruct};
 
 /// Turns a parsed file into a [`Spec`]. Problems go to `d`; the returned spec is only meaningful
 /// when `d` stays empty.
-pub(crate) fn validate(path: &Path, text: &str, raw: RawSpec, d: &mut Diags) -> Spec {
+/// With `check_paths`, the [go] `package` folder or `command` program must exist.
+pub(crate) fn validate(
+    path: &Path,
+    text: &str,
+    raw: RawSpec,
+    check_paths: bool,
+    d: &mut Diags,
+) -> Spec {
     for ep in &raw.endpoint {
         d.at(
             ep.span().start,
@@ -27,6 +34,9 @@ pub(crate) fn validate(path: &Path, text: &str, raw: RawSpec, d: &mut Diags) -> 
     }
     let dir = path.parent().unwrap_or(Path::new(""));
     let go = go_source(raw.go.as_ref(), dir, d);
+    if check_paths {
+        go_paths_exist(raw.go.as_ref(), &go, dir, d);
+    }
     let types = Types::resolve(&raw.types, text, d);
     let mut functions: Vec<FunctionSpec> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -47,7 +57,7 @@ pub(crate) fn validate(path: &Path, text: &str, raw: RawSpec, d: &mut Diags) -> 
         }
         functions.push(spec);
     }
-    if raw.function.is_empty() && raw.endpoint.is_empty() {
+    if !raw.has_functions && raw.endpoint.is_empty() {
         d.at(
             0,
             "the spec declares no functions",
@@ -139,6 +149,60 @@ fn go_source(go: Option<&Spanned<RawGo>>, dir: &Path, d: &mut Diags) -> GoSource
     }
 }
 
+/// Reports a [go] `package` folder or `command` program that does not exist, at its key, with
+/// the path it was resolved to. A bare command name counts as existing when it is on `PATH`.
+fn go_paths_exist(raw: Option<&Spanned<RawGo>>, go: &GoSource, dir: &Path, d: &mut Diags) {
+    let Some(raw) = raw.map(Spanned::get_ref) else {
+        return;
+    };
+    let base = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let base = display_path(&base);
+    match (go, &raw.package, &raw.command) {
+        (GoSource::Package { dir: pkg }, Some(key), _) if !pkg.is_dir() => {
+            let shown = display_path(pkg);
+            let message = if pkg.exists() {
+                format!("the `package` `{shown}` is a file, not a folder")
+            } else {
+                format!("the `package` folder `{shown}` does not exist")
+            };
+            d.at(
+                key.span().start,
+                message,
+                Some(format!("`package` is the folder of the Go harness's main package, relative to the spec file's folder `{base}`, like `package = \"../harness-go/cmd/my-harness\"`")),
+            );
+        }
+        (GoSource::Command { argv }, _, Some(key)) if !argv.is_empty() => {
+            let program = &argv[0];
+            let is_path = program.contains('/') || program.contains('\\');
+            if is_path && !Path::new(program).is_file() {
+                d.at(
+                    key.span().start,
+                    format!("the `command` program `{program}` does not exist"),
+                    Some(format!("a program written as a path is relative to the spec file's folder `{base}`; build the harness first, or fix the path")),
+                );
+            } else if !is_path && !on_path(program) {
+                d.at(
+                    key.span().start,
+                    format!("the `command` program `{program}` is not on PATH"),
+                    Some(format!("install it on PATH, or write its path relative to the spec file's folder `{base}`, like `command = [\"./bin/{program}\"]`")),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a bare program name is found in one of `PATH`'s folders, as a shell would find it.
+fn on_path(program: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|folder| {
+        let candidate = folder.join(program);
+        candidate.is_file() || (cfg!(windows) && candidate.with_extension("exe").is_file())
+    })
+}
+
 /// The byte offset of `offset` inside a TOML string value, when the source text is the plain
 /// quoted value (no escapes); otherwise the start of the value.
 pub(crate) fn offset_in_string(text: &str, s: &Spanned<String>, offset: usize) -> usize {
@@ -208,7 +272,11 @@ impl Types {
             for f in &st.get_ref().fields {
                 let fname = f.get_ref().name.get_ref();
                 if fname.is_empty() {
-                    d.at(f.get_ref().name.span().start, "a field name is empty", None);
+                    d.at(
+                        f.get_ref().name.span().start,
+                        "a field name is empty",
+                        Some("name the field as in the Go struct, like `{ name = \"Units\", type = \"i64\" }`".into()),
+                    );
                     broken[i] = true;
                 } else if field_names.insert(fname, ()).is_some() {
                     d.at(
@@ -285,7 +353,7 @@ impl Types {
             let mut per_field = Vec::new();
             for (raw_field, field) in decls[i].1.get_ref().fields.iter().zip(&st.fields) {
                 let what = format!("field `{}.{}`", st.name, field.name);
-                let mut h = hints(&raw_field.get_ref().hints(), &field.ty, &what, d);
+                let mut h = hints(raw_field.get_ref().hints(), &field.ty, &what, d);
                 fill_struct_hints(&mut h, &field.ty, &types.hints);
                 per_field.push(h);
             }
@@ -313,7 +381,7 @@ fn struct_name_ok(name: &Spanned<String>, d: &mut Diags) -> bool {
     if !ident {
         d.at(
             name.span().start,
-            format!("struct name `{n}` is not an identifier"),
+            format!("struct name `{}` is not an identifier", quote(n)),
             Some("name the struct like its Go type: letters, digits and `_`, like `Money`".into()),
         );
         return false;
@@ -325,7 +393,7 @@ fn struct_name_ok(name: &Spanned<String>, d: &mut Diags) -> bool {
     if builtin {
         d.at(
             name.span().start,
-            format!("struct name `{n}` is a built-in type name"),
+            format!("struct name `{}` is a built-in type name", quote(n)),
             Some("choose another name; struct names must differ from the spec's types and Go's basic types".into()),
         );
         return false;
@@ -446,7 +514,7 @@ fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) 
     if !name_ok(&name) {
         d.at(
             raw.name.span().start,
-            format!("function name {name:?} is empty or has characters other than letters, digits, `_`, `-` and `.`"),
+            format!("function name {} is empty or has characters other than letters, digits, `_`, `-` and `.`", clip_debug(&name)),
             Some("the name is used in reports and in the corpus path; set `go = \"…\"` / `rust = \"…\"` if the registered names differ".into()),
         );
     }
@@ -524,7 +592,7 @@ fn argument(
     }
     let ty = parse_type(&raw.ty, lookup, &types.declared, text, d)?;
     let what = format!("argument `{name}` of `{function}`");
-    let mut h = hints(&raw.hints(), &ty, &what, d);
+    let mut h = hints(raw.hints(), &ty, &what, d);
     fill_struct_hints(&mut h, &ty, &types.hints);
     let (line, column) = d.position(a.span().start);
     Some(ArgSpec {
