@@ -56,7 +56,29 @@ fn a_go_harness_that_does_not_build_is_a_start_up_failure_with_go_s_message() {
     let (code, text) = run(&["check", "tests/specs/broken-go.toml"]);
     assert_eq!(code, Some(3), "{text}");
     assert!(text.contains("failed to build the Go harness"), "{text}");
-    assert!(text.contains("no-such-package` does not exist"), "{text}");
+    assert!(text.contains("main.go"), "{text}");
+}
+
+#[test]
+fn a_go_package_folder_that_does_not_exist_is_a_spec_error_pointing_at_the_key() {
+    // See: issue 7, point 6 (it was exit 3 with no position in the spec).
+    let (code, text) = run(&["check", "tests/specs/errors/go-package-missing.toml"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("go-package-missing.toml:3:11: the `package` folder `<repo>/tests/specs/no-such-package` does not exist"),
+        "{text}"
+    );
+}
+
+#[test]
+fn jobs_zero_is_a_usage_error_that_says_what_to_write() {
+    // See: issue 7, point 6 (`--jobs 0` silently ran one job).
+    for command in ["check", "fuzz"] {
+        let (code, text) = run(&[command, "specs/example.toml", "--jobs", "0"]);
+        assert_eq!(code, Some(2), "{text}");
+        assert!(text.contains("must be at least 1"), "{text}");
+        assert!(text.contains("`--jobs 1`"), "{text}");
+    }
 }
 
 #[test]

@@ -136,9 +136,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// Parses `--jobs`: a positive number (0 used to mean 1 silently).
 pub fn parse_jobs(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
-        Ok(0) => Err("must be at least 1 (hint: `--jobs 1` runs one job; leave `--jobs` out for one per core)".to_string()),
+        Ok(0) => Err("must be at least 1 (hint: `--jobs 1` runs one job at a time)".to_string()),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{s}` is not a number of jobs (hint: write a positive integer, like `--jobs 2`)")),
+        Err(_) => Err(format!(
+            "`{s}` is not a number of jobs (hint: write a positive integer, like `--jobs 2`)"
+        )),
     }
 }
 

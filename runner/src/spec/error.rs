@@ -237,18 +237,30 @@ pub(crate) fn closest<'c>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance.
+/// Edit distance where swapping two neighbouring letters counts as one edit (optimal string
+/// alignment), so `rnage` is one edit from `range`.
 fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let (n, m) = (a.len(), b.len());
+    let mut dist = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in dist.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=m {
+        dist[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (dist[i - 1][j] + 1)
+                .min(dist[i][j - 1] + 1)
+                .min(dist[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(dist[i - 2][j - 2] + 1);
+            }
+            dist[i][j] = best;
+        }
+    }
+    dist[n][m]
 }
 
 #[cfg(test)]
@@ -276,6 +288,7 @@ mod tests {
             Some("function")
         );
         assert_eq!(closest("x", ["go", "types", "function"]), None);
+        assert_eq!(closest("rnage", ["range", "len"]), Some("range"));
     }
 
     #[test]

@@ -20,9 +20,12 @@ use read::{read_table, Read, Table};
 #[derive(Debug)]
 pub(crate) struct RawSpec {
     pub go: Option<Spanned<RawGo>>,
+    /// Whether the file has a `go` key, or an unknown key that looks like a misspelt one (one
+    /// that could not be read is `None` in `go`).
+    pub has_go: bool,
     pub types: BTreeMap<Spanned<String>, Spanned<RawStruct>>,
     pub function: Vec<Spanned<RawFunction>>,
-    /// Whether the file has a `function` key, or an unknown key that may be a misspelt one
+    /// Whether the file has a `function` key, or an unknown key that looks like a misspelt one
     /// (tables that could not be read are left out of `function`; neither must make the spec
     /// look empty).
     pub has_functions: bool,
@@ -33,12 +36,14 @@ pub(crate) struct RawSpec {
 fn spec(t: &mut Table) -> Option<RawSpec> {
     let mut spec = RawSpec {
         go: t.optional("go"),
+        has_go: false,
         types: t.or_default("types"),
         has_functions: false,
         function: t.or_default("function"),
         endpoint: t.or_default("endpoint"),
     };
-    spec.has_functions = t.has("function") || t.has_unknown();
+    spec.has_go = t.has("go") || t.misspelt("go");
+    spec.has_functions = t.has("function") || t.misspelt("function") || t.misspelt("endpoint");
     Some(spec)
 }
 read_table!(RawSpec, "a spec", spec);
@@ -52,8 +57,8 @@ pub(crate) struct RawGo {
 
 fn go(t: &mut Table) -> Option<RawGo> {
     Some(RawGo {
-        package: t.optional("package"),
-        command: t.optional("command"),
+        package: t.essential("package"),
+        command: t.essential("command"),
     })
 }
 read_table!(RawGo, "the [go] table", go);

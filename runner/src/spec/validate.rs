@@ -33,7 +33,7 @@ pub(crate) fn validate(
         );
     }
     let dir = path.parent().unwrap_or(Path::new(""));
-    let go = go_source(raw.go.as_ref(), dir, d);
+    let go = go_source(raw.go.as_ref(), raw.has_go, dir, d);
     if check_paths {
         go_paths_exist(raw.go.as_ref(), &go, dir, d);
     }
@@ -77,8 +77,11 @@ pub(crate) fn validate(
     }
 }
 
-fn go_source(go: Option<&Spanned<RawGo>>, dir: &Path, d: &mut Diags) -> GoSource {
+fn go_source(go: Option<&Spanned<RawGo>>, has_go: bool, dir: &Path, d: &mut Diags) -> GoSource {
     let placeholder = GoSource::Command { argv: Vec::new() };
+    if go.is_none() && has_go {
+        return placeholder; // reported while reading (unreadable or misspelt)
+    }
     let forms = "`package = \"../harness-go/cmd/my-harness\"` (a Go main package, built with `go build`) or `command = [\"./bin/my-harness\"]`";
     let Some(go) = go else {
         d.at(
@@ -155,11 +158,10 @@ fn go_paths_exist(raw: Option<&Spanned<RawGo>>, go: &GoSource, dir: &Path, d: &m
     let Some(raw) = raw.map(Spanned::get_ref) else {
         return;
     };
-    let base = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let base = display_path(&base);
+    let base = display_path(&normalize(dir));
     match (go, &raw.package, &raw.command) {
         (GoSource::Package { dir: pkg }, Some(key), _) if !pkg.is_dir() => {
-            let shown = display_path(pkg);
+            let shown = display_path(&normalize(pkg));
             let message = if pkg.exists() {
                 format!("the `package` `{shown}` is a file, not a folder")
             } else {
@@ -177,7 +179,10 @@ fn go_paths_exist(raw: Option<&Spanned<RawGo>>, go: &GoSource, dir: &Path, d: &m
             if is_path && !Path::new(program).is_file() {
                 d.at(
                     key.span().start,
-                    format!("the `command` program `{program}` does not exist"),
+                    format!(
+                        "the `command` program `{}` does not exist",
+                        display_path(&normalize(Path::new(program)))
+                    ),
                     Some(format!("a program written as a path is relative to the spec file's folder `{base}`; build the harness first, or fix the path")),
                 );
             } else if !is_path && !on_path(program) {
@@ -190,6 +195,23 @@ fn go_paths_exist(raw: Option<&Spanned<RawGo>>, go: &GoSource, dir: &Path, d: &m
         }
         _ => {}
     }
+}
+
+/// The absolute form of `path` with `.` and `..` taken out, for messages.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Whether a bare program name is found in one of `PATH`'s folders, as a shell would find it.

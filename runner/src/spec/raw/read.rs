@@ -251,13 +251,15 @@ impl<'n, 'd, 't> Table<'n, 'd, 't> {
     ) -> Option<Self> {
         if !matches!(node.kind, Kind::Table(_)) {
             let key = last_key(path);
+            let hint = if path.ends_with(']') {
+                format!("each element of `{key}` is an inline table, like `{{ name = \"…\", … }}`")
+            } else {
+                format!("write `{key} = {{ … }}` or one [{}] table", header(path))
+            };
             d.at(
                 node.span.start,
                 format!("`{path}` must be a table, found {}", node.describe()),
-                Some(format!(
-                    "write `{key} = {{ … }}` or one [{}] table",
-                    header(path)
-                )),
+                Some(hint),
             );
             return None;
         }
@@ -296,17 +298,28 @@ impl<'n, 'd, 't> Table<'n, 'd, 't> {
         T::read(node, &self.key_path(key), self.d)
     }
 
+    /// An optional key without which, when it is given but cannot be read, the table is left
+    /// out (rather than read as if the key were absent, which would report a second, false error).
+    pub(crate) fn essential<T: Read>(&mut self, key: &'static str) -> Option<T> {
+        let node = self.get(key)?;
+        let value = T::read(node, &self.key_path(key), self.d);
+        self.broken |= value.is_none();
+        value
+    }
+
     /// An optional key that defaults to empty (an array or a map).
     pub(crate) fn or_default<T: Read + Default>(&mut self, key: &'static str) -> T {
         self.optional(key).unwrap_or_default()
     }
 
-    /// Whether the table has a key that was not read (so far).
-    pub(crate) fn has_unknown(&self) -> bool {
+    /// Whether the table has an unknown key (so far) that looks like a misspelt `key`, so that a
+    /// missing `key` is not reported as a second error.
+    pub(crate) fn misspelt(&self, key: &str) -> bool {
         match &self.node.kind {
-            Kind::Table(entries) => entries
-                .iter()
-                .any(|e| !self.known.contains(&e.key.as_str())),
+            Kind::Table(entries) => entries.iter().any(|e| {
+                !self.known.contains(&e.key.as_str())
+                    && closest(&e.key, self.known.iter().copied()) == Some(key)
+            }),
             _ => false,
         }
     }
