@@ -245,8 +245,8 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     for (i, row) in dist.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        dist[0][j] = j;
+    for (j, cell) in dist[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
