@@ -253,8 +253,10 @@ impl<'n, 'd, 't> Table<'n, 'd, 't> {
             let key = last_key(path);
             let hint = if path.ends_with(']') {
                 format!("each element of `{key}` is an inline table, like `{{ name = \"…\", … }}`")
-            } else {
+            } else if header(path).matches('.').count() <= 1 {
                 format!("write `{key} = {{ … }}` or one [{}] table", header(path))
+            } else {
+                format!("write `{key} = {{ … }}`, an inline table")
             };
             d.at(
                 node.span.start,
