@@ -146,6 +146,11 @@ impl<'a> Diags<'a> {
         }
     }
 
+    /// How many problems were reported so far.
+    pub(crate) fn count(&self) -> usize {
+        self.list.len()
+    }
+
     /// The 1-based line and column of a byte offset.
     pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         self.lines.position(offset)

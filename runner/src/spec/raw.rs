@@ -25,25 +25,33 @@ pub(crate) struct RawSpec {
     pub has_go: bool,
     pub types: BTreeMap<Spanned<String>, Spanned<RawStruct>>,
     pub function: Vec<Spanned<RawFunction>>,
-    /// Whether the file has a `function` key, or an unknown key that looks like a misspelt one
-    /// (tables that could not be read are left out of `function`; neither must make the spec
-    /// look empty).
+    /// Whether the file declares a function, has `function` tables that could not be read (they
+    /// are left out of `function`), or an unknown key that looks like a misspelt `function`:
+    /// only a spec without any of these is reported as declaring no functions.
     pub has_functions: bool,
     /// Reserved for HTTP endpoints; any content is accepted here and rejected by validation.
     pub endpoint: Vec<Spanned<toml::Table>>,
 }
 
 fn spec(t: &mut Table) -> Option<RawSpec> {
+    let go = t.optional("go");
+    let types = t.or_default("types");
+    let reported = t.d.count();
+    let function = t.or_default("function");
+    let function_unreadable = t.has("function") && t.d.count() > reported;
     let mut spec = RawSpec {
-        go: t.optional("go"),
+        go,
         has_go: false,
-        types: t.or_default("types"),
+        types,
+        function,
         has_functions: false,
-        function: t.or_default("function"),
         endpoint: t.or_default("endpoint"),
     };
     spec.has_go = t.has("go") || t.misspelt("go");
-    spec.has_functions = t.has("function") || t.misspelt("function") || t.misspelt("endpoint");
+    spec.has_functions = !spec.function.is_empty()
+        || function_unreadable
+        || t.misspelt("function")
+        || t.misspelt("endpoint");
     Some(spec)
 }
 read_table!(RawSpec, "a spec", spec);
