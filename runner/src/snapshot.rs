@@ -214,9 +214,9 @@ fn unescape_code_points(text: &str) -> String {
     while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let decoded = if tail.starts_with("\\\\") {
+        let decoded = if let Some(after) = tail.strip_prefix("\\\\") {
             out.push_str("\\\\");
-            rest = &tail[2..];
+            rest = after;
             continue;
         } else if let Some(r) = tail.strip_prefix("\\u{") {
             r.find('}').and_then(|end| {
