@@ -214,8 +214,9 @@ pub fn go_quote(bytes: &[u8]) -> String {
 pub fn is_visible(c: char) -> bool {
     use unicode_general_category::{get_general_category, GeneralCategory as G};
     use unicode_script::{Script as S, UnicodeScript};
-    if c == ' ' {
-        return true;
+    if c.is_ascii() {
+        // The fast path for most text: printable ASCII is itself, controls are not.
+        return !c.is_ascii_control();
     }
     let category = get_general_category(c);
     let letter = matches!(
