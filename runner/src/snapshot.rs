@@ -171,14 +171,21 @@ pub fn description(fun: &FunctionSpec, divergence: &Divergence) -> String {
     )
 }
 
-/// The `source` of a snapshot header: the spec file relative to the folder holding the corpus
-/// root (the workspace root), with forward slashes; just its file name when it lies elsewhere,
-/// so that no absolute path ever lands in a snapshot.
+/// The `source` of a snapshot header: the spec file relative to the Cargo workspace holding the
+/// corpus (the nearest folder above the corpus root with a `Cargo.toml`, else the folder holding
+/// the corpus root), with forward slashes; just its file name when it lies elsewhere, so that no
+/// absolute path ever lands in a snapshot.
 pub fn source_for(spec_path: &Path, corpus_root: &Path) -> String {
     let spec = fs::canonicalize(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
-    let root = fs::canonicalize(corpus_root)
-        .ok()
-        .and_then(|r| r.parent().map(Path::to_path_buf))
+    let corpus = fs::canonicalize(corpus_root).ok();
+    let workspace = corpus.as_deref().and_then(|c| {
+        c.ancestors()
+            .skip(1)
+            .find(|d| d.join("Cargo.toml").is_file())
+            .map(Path::to_path_buf)
+    });
+    let root = workspace
+        .or_else(|| corpus.and_then(|r| r.parent().map(Path::to_path_buf)))
         .or_else(|| std::env::current_dir().ok());
     let rel = root.as_deref().and_then(|r| spec.strip_prefix(r).ok());
     match rel {

@@ -204,3 +204,16 @@ fn escaped_backslashes_are_not_read_as_code_point_escapes() {
     assert!(!same_body(r#""\\u00e9""#, "\"\\é\""));
     assert!(!same_body(r#""\u00e9""#, "\"e\""));
 }
+
+#[test]
+fn the_header_source_of_a_corpus_beside_the_spec_is_relative_to_the_cargo_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+    fs::create_dir_all(dir.path().join("specs/corpus")).unwrap();
+    let spec = dir.path().join("specs/x.toml");
+    fs::write(&spec, "").unwrap();
+    assert_eq!(
+        source_for(&spec, &dir.path().join("specs/corpus")),
+        "specs/x.toml"
+    );
+}
