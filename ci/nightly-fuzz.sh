@@ -29,7 +29,9 @@ read -r -a parity <<< "${PARITY:-cargo run --quiet --release --}"
 mkdir -p "$out" "$fuzz_corpus"
 # New entries go to a copy of the committed corpus, so the upload holds exactly what is new.
 rm -rf "$out/corpus"
-if [ -d corpus ]; then cp -R corpus "$out/corpus"; else mkdir -p "$out/corpus"; fi
+# The committed corpus is parity's default: `corpus/` beside the spec file.
+committed="$(dirname "$spec")/corpus"
+if [ -d "$committed" ]; then cp -R "$committed" "$out/corpus"; else mkdir -p "$out/corpus"; fi
 find "$out/corpus" -type f | sort > "$out/.before"
 
 args=(fuzz "$spec" --time "$time" --jobs "$jobs" --seed "$seed" --format json

@@ -58,6 +58,22 @@ fn the_careful_port_is_equivalent_on_every_example_function() {
         assert_eq!(f["cases"], 5000, "{f}");
         assert_eq!(f["findings"], 0, "{f}");
     }
+    // Progress: stderr is a pipe here, so one plain line per finished function, in order.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let progress: Vec<&str> = stderr.lines().filter(|l| l.contains(" cases  ")).collect();
+    assert_eq!(
+        progress.len(),
+        11,
+        "one line per function on piped stderr:\n{stderr}"
+    );
+    for (k, (line, f)) in progress.iter().zip(functions).enumerate() {
+        let want = format!(
+            "  PASS [{}/11] {}  5000 cases  0 findings",
+            k + 1,
+            f["function"].as_str().unwrap()
+        );
+        assert_eq!(*line, want, "{stderr}");
+    }
     assert!(
         std::fs::read_dir(corpus.path())
             .map(|d| d.count())
@@ -302,4 +318,137 @@ fn a_go_native_fuzz_corpus_is_imported_and_its_diverging_input_stored_minimized(
     );
     let stored = walk(&corpus.path().join("example-naive/Truncate"));
     assert_eq!(stored.len(), 1, "{stored:?}");
+}
+
+#[test]
+fn the_json_report_carries_every_input_whole_as_typed_values() {
+    let corpus = tempfile::tempdir().unwrap();
+    // A stored input far longer than the 80 characters a readable value is cut to.
+    let long = "é".repeat(150);
+    let dir = corpus.path().join("example-naive/Truncate");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("000000000000.json"),
+        format!(
+            r#"{{"format": 1, "spec": "example-naive", "function": "Truncate", "types": ["string", "i64"],
+  "input": ["{long}", 150], "found": {{"go": "", "rust": ""}}, "note": ""}}"#
+        ),
+    )
+    .unwrap();
+    let out = parity(
+        &[
+            "check",
+            "specs/example-naive.toml",
+            "--function",
+            "Truncate",
+            "--cases",
+            "1",
+            "--ci",
+            "--format",
+            "json",
+            "--no-times",
+        ],
+        corpus.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["origin"]["corpus"].is_string())
+        .unwrap_or_else(|| panic!("the stored input diverges: {report:#}"));
+    let input = f["input"].as_array().unwrap();
+    assert_eq!(input[0]["name"], "s");
+    assert_eq!(input[0]["type"], "string");
+    assert_eq!(
+        input[0]["value"],
+        serde_json::json!(long),
+        "whole, as a JSON string"
+    );
+    assert_eq!(
+        input[0]["text"],
+        format!("\"{long}\""),
+        "readable and whole"
+    );
+    assert_eq!(input[1]["type"], "i64");
+    assert_eq!(
+        input[1]["value"],
+        serde_json::json!(150),
+        "a JSON number, not a Go literal"
+    );
+    assert!(f["spec_line"].as_u64().is_some_and(|l| l > 1), "{f:#}");
+}
+
+#[test]
+fn junit_shows_each_function_as_a_test_case_and_github_gets_an_annotation_per_finding() {
+    let corpus = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .env_remove("CI")
+        .env("GITHUB_ACTIONS", "true")
+        .env_remove("GITHUB_WORKSPACE")
+        .args([
+            "check",
+            "specs/example-naive.toml",
+            "--function",
+            "Truncate",
+        ])
+        .args([
+            "--seed",
+            "1",
+            "--cases",
+            "2000",
+            "--format",
+            "junit",
+            "--no-times",
+        ])
+        .arg("--corpus")
+        .arg(corpus.path())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{xml}\n{stderr}");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"example-naive\" tests=\"1\" failures=\"1\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"Truncate\" classname=\"example-naive\">"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("type=\"parity finding\">DIVERGENCE Truncate\n"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("  go call    Truncate("),
+        "the finding's report: {xml}"
+    );
+    let spec = std::fs::read_to_string(root().join("specs/example-naive.toml")).unwrap();
+    let spec_lines: Vec<&str> = spec.lines().collect();
+    let prefix = "::error file=specs/example-naive.toml,line=";
+    let annotations: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert!(!annotations.is_empty(), "{stderr}");
+    for a in &annotations {
+        let rest = a.strip_prefix(prefix).unwrap_or_else(|| panic!("{a}"));
+        let (line, rest) = rest.split_once(',').unwrap();
+        let line: usize = line.parse().unwrap();
+        // The line of Truncate's `[[function]]` table (its header or its first key).
+        let at = spec_lines[line - 1].trim();
+        assert!(
+            at == "[[function]]" && spec_lines[line].trim() == "name = \"Truncate\""
+                || at == "name = \"Truncate\"",
+            "line {line} is `{at}`"
+        );
+        assert!(
+            rest.starts_with("title=parity%3A divergence in Truncate::DIVERGENCE Truncate%0A"),
+            "{a}"
+        );
+    }
 }

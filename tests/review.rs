@@ -96,7 +96,7 @@ impl Project {
     /// Every file under the corpus, relative, sorted: the side effects a step left.
     fn corpus_files(&self) -> Vec<String> {
         let mut files = Vec::new();
-        let mut stack = vec![self.root().join("corpus")];
+        let mut stack = vec![self.root().join("specs/corpus")];
         while let Some(d) = stack.pop() {
             let Ok(listing) = std::fs::read_dir(&d) else {
                 continue;
@@ -225,7 +225,7 @@ fn corpus_subcommands_list_replay_and_prune_without_generating_anything() {
         .to_string();
     // A copy of the entry under another name is a duplicate; a snapshot without an entry is
     // an orphan.
-    let dir = p.root().join("corpus/review/Slugify");
+    let dir = p.root().join("specs/corpus/review/Slugify");
     std::fs::copy(p.root().join(&entry), dir.join("copy.json")).unwrap();
     std::fs::write(dir.join("gone.snap"), "---\n---\nx\n").unwrap();
 
@@ -254,11 +254,13 @@ fn corpus_subcommands_list_replay_and_prune_without_generating_anything() {
     let (code, out) = run(&["corpus", "prune", "specs/review.toml", "--dry-run"]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("would remove corpus/review/Slugify/copy.json (duplicate input)"),
+        out.contains("would remove specs/corpus/review/Slugify/copy.json (duplicate input)"),
         "{out}"
     );
     assert!(
-        out.contains("would remove corpus/review/Slugify/gone.snap (its corpus entry is gone)"),
+        out.contains(
+            "would remove specs/corpus/review/Slugify/gone.snap (its corpus entry is gone)"
+        ),
         "{out}"
     );
     assert_eq!(p.corpus_files(), before, "a dry run removes nothing");
@@ -268,4 +270,52 @@ fn corpus_subcommands_list_replay_and_prune_without_generating_anything() {
     let (code, out) = run(&["corpus", "prune", "specs/review.toml"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(p.corpus_files(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn a_fixed_entry_names_every_file_to_delete_and_prune_counts_every_file_it_removes() {
+    let p = Project::new();
+    let (code, out) = p.check(1, &[], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(", corpus specs/corpus)"),
+        "the corpus defaults to the spec's folder and the report says so: {out}"
+    );
+    let entry = p.with_suffix(".json").remove(0);
+    let pending = p.with_suffix(".snap.new").remove(0);
+    assert!(entry.starts_with("specs/corpus/review/Slugify/"), "{entry}");
+
+    // Fixed, checked in CI mode (which deletes nothing): the hint names the entry and the
+    // pending snapshot still beside it.
+    p.use_rust("slugify");
+    let (code, out) = p.check(1, &["--ci"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("`rm {entry} {pending}`")), "{out}");
+
+    // A duplicate with its own pending snapshot, and the temporary file of a killed run.
+    let dir = p.root().join("specs/corpus/review/Slugify");
+    std::fs::copy(p.root().join(&entry), dir.join("copy.json")).unwrap();
+    std::fs::copy(p.root().join(&pending), dir.join("copy.snap.new")).unwrap();
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let tmp = dir.join(format!(".0123456789ab.tmp-{dead}"));
+    std::fs::write(&tmp, "half an entry").unwrap();
+    let before = p.corpus_files().len();
+    assert_eq!(before, 5, "{:?}", p.corpus_files());
+
+    let out = Command::new(&p.parity)
+        .current_dir(p.root())
+        .args(["corpus", "prune", "specs/review.toml"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(p.corpus_files(), Vec::<String>::new(), "{text}");
+    assert!(
+        text.contains(&format!("removed {before} files")),
+        "the count is every file removed: {text}"
+    );
+    assert!(text.contains("(left by a killed run)"), "{text}");
 }

@@ -22,7 +22,7 @@ use crate::readable;
 use crate::render;
 use crate::report::{
     Event, Finding, FindingKind, FunctionSummary, Origin, Reporter, ReviewNote, RunSummary,
-    ShrinkNote,
+    ShrinkNote, TypedArg,
 };
 use crate::shrink::{self, Budget, Stopped};
 use crate::snapshot::{self, Review};
@@ -159,6 +159,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         seed: opts.seed,
         jobs,
         functions: &names,
+        corpus: &opts.corpus_root,
     });
     let mut summary = RunSummary {
         seed: opts.seed,
@@ -311,16 +312,23 @@ pub(crate) fn replay_corpus(
             match compare::compare(&fun.compare, &fun.results, &go, &rust) {
                 Verdict::Agree | Verdict::Rejected { .. } => {
                     fs.fixed += 1;
-                    if let Some(accepted) = snapshot::agreed(&review_ctx, &entry.path)? {
+                    let accepted = snapshot::agreed(&review_ctx, &entry.path)?;
+                    let files: Vec<String> = snapshot::files_of(&entry.path)
+                        .iter()
+                        .map(|p| display_path(p))
+                        .collect();
+                    if let Some(accepted) = accepted {
                         reporter.event(&Event::KnownFixed {
                             function: &fun.name,
                             path: &shown,
                             snapshot: &display_path(&accepted),
+                            files: &files,
                         });
                     } else {
                         reporter.event(&Event::CorpusFixed {
                             function: &fun.name,
                             path: &shown,
+                            files: &files,
                         });
                     }
                 }
@@ -708,6 +716,19 @@ fn finding(
             .zip(input)
             .map(|(a, v)| (a.name.clone(), readable::short(v, &a.ty)))
             .collect(),
+        typed_input: fun
+            .args
+            .iter()
+            .zip(input)
+            .zip(corpus::encode_input(input, &fun.arg_types()))
+            .map(|((a, v), json)| TypedArg {
+                name: a.name.clone(),
+                ty: a.ty.to_string(),
+                json,
+                text: readable::one_line(v, &a.ty),
+            })
+            .collect(),
+        spec_line: (fun.location.line > 0).then_some(fun.location.line),
         go_call: render::go_call(fun, input),
         rust_call: render::rust_call(fun, input),
         go: go_text,

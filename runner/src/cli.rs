@@ -44,6 +44,8 @@ pub enum Format {
     Human,
     /// One JSON document for machines.
     Json,
+    /// One JUnit XML document: a test case per function, a failure per function with findings.
+    Junit,
 }
 
 /// Arguments of `parity check`.
@@ -88,9 +90,10 @@ pub struct RunArgs {
     /// Most time spent minimizing one divergence (env: PARITY_MAX_SHRINK_TIME).
     #[arg(long, env = "PARITY_MAX_SHRINK_TIME", value_parser = parse_duration, default_value = "30s")]
     pub max_shrink_time: Duration,
-    /// The corpus folder.
-    #[arg(long, default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// The corpus folder [default: `corpus` beside the spec file; a path given here is relative
+    /// to the current folder].
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -100,6 +103,11 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The corpus folder: `--corpus` as given, else `corpus` beside the spec file.
+    pub fn corpus_root(&self, spec: &std::path::Path) -> PathBuf {
+        crate::corpus::default_root(self.corpus.as_deref(), spec)
+    }
+
     /// The minimization budget.
     pub fn shrink_budget(&self) -> Budget {
         Budget {
@@ -199,7 +207,7 @@ fn check_command(args: CheckArgs) -> ExitCode {
         jobs,
         timeout: args.run.timeout,
         shrink: args.run.shrink_budget(),
-        corpus_root: args.run.corpus.clone(),
+        corpus_root: args.run.corpus_root(&args.spec),
         rust: HarnessCommand {
             side: Side::Rust,
             program: exe,
@@ -215,22 +223,33 @@ fn check_command(args: CheckArgs) -> ExitCode {
     finish(result)
 }
 
-/// The reporter for `--format`: human text on stdout (a progress line on stderr when it is a
-/// terminal, colours when stdout is one and `NO_COLOR` is unset), or one JSON document.
+/// The reporter for `--format` on stdout: human text (colours when stdout is a terminal and
+/// `NO_COLOR` is unset), one JSON document or one JUnit document; on GitHub Actions, findings also
+/// as `::error` annotations on stderr; and progress on stderr for every format (a live bar on a
+/// terminal, a plain line per finished function otherwise).
 pub(crate) fn reporter(format: Format, no_times: bool) -> Box<dyn Reporter> {
+    use crate::report::github::{self, GithubAnnotations};
+    use crate::report::junit::JunitReporter;
+    use crate::report::progress::{ProgressReporter, Sink};
     let style = Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         no_times,
     };
     let stdout = std::io::stdout().lock();
-    match format {
-        Format::Human => Box::new(HumanReporter::new(
-            stdout,
-            style,
-            std::io::stderr().is_terminal(),
-        )),
+    let mut inner: Box<dyn Reporter> = match format {
+        Format::Human => Box::new(HumanReporter::new(stdout, style, false)),
         Format::Json => Box::new(JsonReporter::new(stdout, style)),
+        Format::Junit => Box::new(JunitReporter::new(stdout, no_times)),
+    };
+    if github::enabled() {
+        inner = Box::new(GithubAnnotations::new(inner, std::io::stderr()));
     }
+    let sink = if std::io::stderr().is_terminal() {
+        Sink::Live
+    } else {
+        Sink::Plain(Box::new(std::io::stderr()))
+    };
+    Box::new(ProgressReporter::new(inner, sink, no_times))
 }
 
 /// An error that ends a run, with the exit code it ends it with.

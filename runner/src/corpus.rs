@@ -14,7 +14,7 @@
 //!   ],
 //!   "found": {
 //!     "go": "ok \"i\"",
-//!     "rust": "ok \"i̇\""
+//!     "rust": "ok \"i\\u0307\""
 //!   },
 //!   "note": "confirmed divergence at /0 (exact)"
 //! }
@@ -77,6 +77,19 @@ pub enum CorpusError {
         /// How to fix it.
         hint: String,
     },
+}
+
+/// The corpus root: `explicit` (`--corpus`, relative to the current folder) when given, else the
+/// folder `corpus` beside the spec file, so that the corpus does not depend on where parity is
+/// run from.
+pub fn default_root(explicit: Option<&Path>, spec: &Path) -> PathBuf {
+    match explicit {
+        Some(p) => p.to_path_buf(),
+        None => spec
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("corpus"), |d| d.join("corpus")),
+    }
 }
 
 /// Where a function's entries live: `<root>/<spec>/<function>/`.
@@ -148,8 +161,51 @@ pub fn render(spec: &str, entry: &Entry, types: &[Type]) -> String {
     s
 }
 
+/// The temporary files (`.<hash>.tmp-<pid>`) in `dir` that a killed run left: those whose process
+/// is no longer alive. A live process's file is being written and is left alone.
+pub fn stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<PathBuf> = listing
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let pid = name
+                .strip_prefix('.')
+                .and_then(|n| n.rsplit_once(".tmp-"))
+                .and_then(|(_, pid)| pid.parse::<u32>().ok());
+            pid.is_some_and(|pid| !process_alive(pid))
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
+/// Whether a process with this id exists (on Unix, `kill(pid, 0)`; elsewhere assumed alive,
+/// so nothing is ever deleted by mistake).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
 /// Writes an entry atomically (a temporary file in the same folder, then a rename), so a killed
 /// run never leaves half a file. Returns the path written; an existing identical entry is kept.
+/// Temporary files of killed runs in the same folder are removed first.
 pub fn write(
     root: &Path,
     spec: &str,
@@ -166,6 +222,10 @@ pub fn write(
         }
     };
     fs::create_dir_all(&dir).map_err(io("create", &dir))?;
+    for stale in stale_temp_files(&dir) {
+        // Best effort: another run may be removing the same file.
+        let _ = fs::remove_file(stale);
+    }
     let path = dir.join(format!("{}.json", content_hash(&entry.input, types)));
     let tmp = dir.join(format!(
         ".{}.tmp-{}",
@@ -349,6 +409,51 @@ mod tests {
         assert_eq!(a, b);
         let files: Vec<_> = fs::read_dir(a.parent().unwrap()).unwrap().collect();
         assert_eq!(files.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn writing_an_entry_removes_the_temporary_files_of_dead_processes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let fdir = function_dir(dir.path(), "s", "F");
+        fs::create_dir_all(&fdir).unwrap();
+        // A child that has exited (and been reaped) is a pid that is surely not alive.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = fdir.join(format!(".abcdef012345.tmp-{dead}"));
+        let live = fdir.join(format!(".abcdef012345.tmp-{}", std::process::id()));
+        let other = fdir.join("notes.tmp-1");
+        for f in [&stale, &live, &other] {
+            fs::write(f, "half an entry").unwrap();
+        }
+        assert_eq!(stale_temp_files(&fdir), vec![stale.clone()]);
+        write(dir.path(), "s", &entry(vec![Value::Int(5)]), &[Type::I64]).unwrap();
+        assert!(!stale.exists(), "the dead run's temporary file is gone");
+        assert!(live.exists(), "a live process's temporary file is kept");
+        assert!(
+            other.exists(),
+            "files not named like parity's temporary files are kept"
+        );
+    }
+
+    #[test]
+    fn the_default_corpus_is_beside_the_spec_and_an_explicit_one_is_taken_as_given() {
+        assert_eq!(
+            default_root(None, Path::new("../parity.toml")),
+            PathBuf::from("../corpus")
+        );
+        assert_eq!(
+            default_root(None, Path::new("specs/example.toml")),
+            PathBuf::from("specs/corpus")
+        );
+        assert_eq!(
+            default_root(None, Path::new("parity.toml")),
+            PathBuf::from("corpus")
+        );
+        assert_eq!(
+            default_root(Some(Path::new("corpus")), Path::new("specs/example.toml")),
+            PathBuf::from("corpus")
+        );
     }
 
     #[test]

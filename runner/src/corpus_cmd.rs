@@ -59,9 +59,10 @@ pub struct ImportGo {
     pub function: String,
     /// The Go corpus folder, for example `testdata/fuzz/FuzzParseAmount`.
     pub dir: PathBuf,
-    /// The corpus folder.
-    #[arg(long, default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// The corpus folder [default: `corpus` beside the spec file; a path given here is relative
+    /// to the current folder].
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
     /// Per-call timeout.
     #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
     pub timeout: Duration,
@@ -75,9 +76,17 @@ pub struct Common {
     /// Only this function (its spec name).
     #[arg(long)]
     pub function: Option<String>,
-    /// The corpus folder.
-    #[arg(long, default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// The corpus folder [default: `corpus` beside the spec file; a path given here is relative
+    /// to the current folder].
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+}
+
+impl Common {
+    /// The corpus folder: `--corpus` as given, else `corpus` beside the spec file.
+    pub fn corpus_root(&self) -> PathBuf {
+        corpus::default_root(self.corpus.as_deref(), &self.spec)
+    }
 }
 
 /// Arguments of `parity corpus replay`.
@@ -208,11 +217,11 @@ fn input_line(fun: &FunctionSpec, input: &[Value]) -> String {
 
 fn list(c: &Common) -> Result<(), CheckError> {
     let spec = load_spec(c)?;
-    let root = c.corpus.join(&spec.name);
+    let root = c.corpus_root().join(&spec.name);
     println!("corpus {} (spec {})", shown(&root), shown(&c.spec));
     let mut total = 0;
     for fun in &spec.functions {
-        let entries = corpus::load(&c.corpus, &spec.name, &fun.name, &fun.arg_types())?;
+        let entries = corpus::load(&c.corpus_root(), &spec.name, &fun.name, &fun.arg_types())?;
         total += entries.len();
         let n = entries.len();
         println!(
@@ -307,7 +316,7 @@ fn check_without_generation(
         jobs: 1,
         timeout,
         shrink,
-        corpus_root: common.corpus.clone(),
+        corpus_root: common.corpus_root(),
         rust: rust_command()?,
         ci,
         extra_inputs,
@@ -355,13 +364,13 @@ fn reminimize(r: &Reminimize) -> Result<(), CheckError> {
         max_time: r.max_shrink_time,
     };
     let ctx = snapshot::Context {
-        source: snapshot::source_for(&r.common.spec, &r.common.corpus),
+        source: snapshot::source_for(&r.common.spec, &r.common.corpus_root()),
         ci: false,
     };
     let mut replaced = 0;
     for fun in &spec.functions {
         let types = fun.arg_types();
-        let entries = corpus::load(&r.common.corpus, &spec.name, &fun.name, &types)?;
+        let entries = corpus::load(&r.common.corpus_root(), &spec.name, &fun.name, &types)?;
         let found = verdicts(fun, &mut exec, &entries)?;
         for (entry, verdict) in entries.iter().zip(found) {
             let name = shown(&entry.path);
@@ -397,14 +406,16 @@ fn reminimize(r: &Reminimize) -> Result<(), CheckError> {
                 ),
                 note: format!("re-minimized from {}: {}", hash_of(&entry.path), entry.note),
             };
-            let existing = corpus::function_dir(&r.common.corpus, &spec.name, &fun.name).join(
-                format!("{}.json", corpus::content_hash(&shrunk.input, &types)),
-            );
+            let existing = corpus::function_dir(&r.common.corpus_root(), &spec.name, &fun.name)
+                .join(format!(
+                    "{}.json",
+                    corpus::content_hash(&shrunk.input, &types)
+                ));
             // An entry for the smaller input may exist already: it is kept as it is.
             let path = if existing.exists() {
                 existing
             } else {
-                corpus::write(&r.common.corpus, &spec.name, &new_entry, &types)?
+                corpus::write(&r.common.corpus_root(), &spec.name, &new_entry, &types)?
             };
             let review = snapshot::review(&ctx, fun, &path, &shrunk.input, &go, &rust, &d)?;
             if path != entry.path {
@@ -455,7 +466,7 @@ fn prune(p: &Prune) -> Result<(), CheckError> {
     };
     for fun in &spec.functions {
         let types = fun.arg_types();
-        let entries = corpus::load(&p.common.corpus, &spec.name, &fun.name, &types)?;
+        let entries = corpus::load(&p.common.corpus_root(), &spec.name, &fun.name, &types)?;
         // Duplicates: the same input stored twice (a copied or renamed file). The one named by
         // its content hash stays.
         let mut keep: Vec<Entry> = Vec::new();
@@ -478,8 +489,11 @@ fn prune(p: &Prune) -> Result<(), CheckError> {
                 remove(&snapshot::pending_path(&e.path), "agrees now")?;
             }
         }
-        // Snapshots whose entry is gone.
-        let dir = corpus::function_dir(&p.common.corpus, &spec.name, &fun.name);
+        // Snapshots whose entry is gone, and temporary files of killed runs.
+        let dir = corpus::function_dir(&p.common.corpus_root(), &spec.name, &fun.name);
+        for tmp in corpus::stale_temp_files(&dir) {
+            remove(&tmp, "left by a killed run")?;
+        }
         if let Ok(listing) = std::fs::read_dir(&dir) {
             let mut orphans: Vec<PathBuf> = listing
                 .filter_map(|e| e.ok().map(|e| e.path()))

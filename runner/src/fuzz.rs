@@ -157,6 +157,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         seed: opts.seed,
         jobs: opts.jobs,
         functions: &names,
+        corpus: &opts.corpus_root,
     });
     if let Some(note) = &built.note {
         eprintln!("{note}");

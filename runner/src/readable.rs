@@ -3,10 +3,11 @@
 //!
 //! The spelling is Go-flavoured, because the Go side is the reference and its users read Go:
 //! - strings are Go quoted literals: `\n`, `\t`, `\x00` for control bytes, `\xff` for each byte
-//!   that is not part of valid UTF-8, printable non-ASCII verbatim, and `\u00a0`-style escapes for
-//!   characters that would be invisible (non-ASCII whitespace, zero-width and other format
-//!   characters, the BOM, private-use characters and noncharacters), so two strings that look alike
-//!   never print alike;
+//!   that is not part of valid UTF-8, printable non-ASCII verbatim, and `\u00a0`/`\U00012421`
+//!   escapes for every character that a reader could not see or type from the report (combining
+//!   marks, format characters, non-ASCII whitespace, private-use and unassigned code points,
+//!   letters of rare scripts and look-alike mathematical letters: see [`is_visible`]), so two
+//!   strings that look alike never print alike;
 //! - floats are the shortest decimal that round-trips (`1.5`, `100`, `1e+21`, `1e-7`), with the
 //!   cases a decimal cannot show spelled out: `-0`, `+Inf`, `-Inf`, `NaN` for the canonical quiet
 //!   NaN and `NaN(0x7ff8000000000001)` for any other NaN bit pattern (f32 likewise with 8 hex
@@ -40,6 +41,13 @@ pub fn short(v: &Value, ty: &Type) -> String {
     let mut out = String::new();
     write_value(&mut out, v, Some(ty), None);
     truncate(out)
+}
+
+/// The value on one line, whole: [`short`] without the truncation.
+pub fn one_line(v: &Value, ty: &Type) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, Some(ty), None);
+    out
 }
 
 /// Truncates a one-line rendering to [`SHORT_MAX`] characters, ending in `…` when cut.
@@ -189,23 +197,93 @@ pub fn go_quote(bytes: &[u8]) -> String {
     out
 }
 
-/// Whether a non-ASCII-control character prints as a visible mark. An approximation of Go's
-/// `strconv.IsPrint` without Unicode tables: it rejects control characters, whitespace other than
-/// the ASCII space, the common format characters (zero-width, bidi controls, soft hyphen, BOM…),
-/// private-use characters and noncharacters. Unassigned code points are printed verbatim.
+/// Whether a character is shown as itself rather than escaped: a letter, number, punctuation mark
+/// or symbol (Unicode general categories L, N, P, S, in the Unicode 15.0 tables Go's `unicode`
+/// package uses too), or the ASCII space, of a script in widespread modern use (the
+/// *Recommended Scripts* of UAX #31, Table 5, plus `Common`, which holds digits, punctuation,
+/// currency signs and emoji). Everything else is escaped, so that a reader can type the input:
+/// - combining marks (Mn, Mc, Me), which otherwise attach to the quote or the character before
+///   (`"\u06e2"`, and `e\u0301` is not `é`);
+/// - format characters (zero-width, bidi controls, the BOM), separators other than the ASCII
+///   space, controls, surrogates, private-use and unassigned code points;
+/// - letters and numbers of historic or rare scripts (`"\U00012421"`, a Cuneiform numeral);
+/// - the letters of the `Common` script beyond the BMP (the mathematical alphanumerics such as
+///   `𝐚`), which look like Latin letters and are not.
+///
+/// `é`, `€`, `ß`, `İ`, CJK, Cyrillic, Greek, Arabic letters and emoji stay readable.
 pub fn is_visible(c: char) -> bool {
-    let u = c as u32;
-    if c.is_control() || (c.is_whitespace() && c != ' ') {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    use unicode_script::{Script as S, UnicodeScript};
+    if c.is_ascii() {
+        // The fast path for most text: printable ASCII is itself, controls are not.
+        return !c.is_ascii_control();
+    }
+    let category = get_general_category(c);
+    let letter = matches!(
+        category,
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+    );
+    let printable = letter
+        || matches!(
+            category,
+            G::DecimalNumber
+                | G::LetterNumber
+                | G::OtherNumber
+                | G::ConnectorPunctuation
+                | G::DashPunctuation
+                | G::OpenPunctuation
+                | G::ClosePunctuation
+                | G::InitialPunctuation
+                | G::FinalPunctuation
+                | G::OtherPunctuation
+                | G::MathSymbol
+                | G::CurrencySymbol
+                | G::ModifierSymbol
+                | G::OtherSymbol
+        );
+    if !printable {
         return false;
     }
-    let format = matches!(u,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
-        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
-    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    let nonchar = matches!(u, 0xFDD0..=0xFDEF) || (u & 0xFFFE) == 0xFFFE;
-    !(format || private || nonchar)
+    match c.script() {
+        // Common letters beyond the BMP are the mathematical alphanumerics (`𝐚`, `𝟏` is a
+        // number and stays); the BMP ones (`ー`, `µ`, `ℝ`) are everyday text.
+        S::Common => !(letter && u32::from(c) > 0xFFFF),
+        S::Latin
+        | S::Greek
+        | S::Cyrillic
+        | S::Armenian
+        | S::Hebrew
+        | S::Arabic
+        | S::Thaana
+        | S::Devanagari
+        | S::Bengali
+        | S::Gurmukhi
+        | S::Gujarati
+        | S::Oriya
+        | S::Tamil
+        | S::Telugu
+        | S::Kannada
+        | S::Malayalam
+        | S::Sinhala
+        | S::Thai
+        | S::Lao
+        | S::Tibetan
+        | S::Myanmar
+        | S::Georgian
+        | S::Hangul
+        | S::Ethiopic
+        | S::Khmer
+        | S::Mongolian
+        | S::Hiragana
+        | S::Katakana
+        | S::Bopomofo
+        | S::Han => true,
+        _ => false,
+    }
 }
 
 /// An `f64` as described in the module docs: `1.5`, `-0`, `+Inf`, `NaN`, `NaN(0x…)`.

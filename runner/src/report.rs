@@ -4,6 +4,7 @@
 //! piece of a finding is computed once by the pipeline (calls, pretty outcomes, paths) so that the
 //! reporters only lay it out, and each can be tested without running anything.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
@@ -12,6 +13,13 @@ use crate::compare::Divergence;
 use crate::outcome::Side;
 use crate::readable;
 use crate::shrink::Stopped;
+
+mod doc;
+pub mod github;
+pub mod junit;
+pub mod progress;
+
+pub use doc::Doc;
 
 /// Something that happened during a run, in order.
 #[derive(Debug)]
@@ -28,6 +36,8 @@ pub enum Event<'a> {
         jobs: usize,
         /// The functions that will be checked.
         functions: &'a [String],
+        /// The corpus root: where entries are replayed from and written to.
+        corpus: &'a Path,
     },
     /// Cases were run (sent often; reporters may ignore it).
     Progress {
@@ -46,6 +56,8 @@ pub enum Event<'a> {
         function: &'a str,
         /// The entry's file.
         path: &'a str,
+        /// Every file of the entry (the entry and any snapshot beside it): what to delete.
+        files: &'a [String],
     },
     /// A corpus entry diverges exactly as its accepted snapshot says: expected, not a failure.
     Known {
@@ -64,6 +76,8 @@ pub enum Event<'a> {
         path: &'a str,
         /// The accepted snapshot.
         snapshot: &'a str,
+        /// Every file of the entry (the entry and its snapshots): what to delete.
+        files: &'a [String],
     },
     /// A confirmed, minimized finding.
     Finding(&'a Finding),
@@ -143,8 +157,12 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Generated or replayed.
     pub origin: Origin,
-    /// `name = value` per argument, readable.
+    /// `name = value` per argument, readable (values in their short form, possibly truncated).
     pub input: Vec<(String, String)>,
+    /// The input whole, per argument, for machines (`--format json`).
+    pub typed_input: Vec<TypedArg>,
+    /// The line of the function's `[[function]]` table in the spec, when known.
+    pub spec_line: Option<usize>,
     /// The input as a Go call ready to paste.
     pub go_call: String,
     /// The input as a Rust call ready to paste.
@@ -161,6 +179,20 @@ pub struct Finding {
     pub corpus_file: Option<String>,
     /// Its snapshot review state (`None` for nondeterminism, which is never snapshot).
     pub review: Option<ReviewNote>,
+}
+
+/// One argument of a finding's input, whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedArg {
+    /// The argument's name.
+    pub name: String,
+    /// Its spec type (`string`, `list<f64>`).
+    pub ty: String,
+    /// The value in the corpus's encoding (`corpus::encode_input`, the protocol's value codec):
+    /// a JSON text, with floats as IEEE bits and invalid UTF-8 as `\udcXX` escapes.
+    pub json: String,
+    /// The value readable on one line, never truncated.
+    pub text: String,
 }
 
 /// One function's totals.
@@ -213,6 +245,12 @@ pub struct RunSummary {
 pub trait Reporter {
     /// Handles one event.
     fn event(&mut self, event: &Event);
+}
+
+impl<R: Reporter + ?Sized> Reporter for Box<R> {
+    fn event(&mut self, event: &Event) {
+        (**self).event(event);
+    }
 }
 
 /// Output knobs shared by reporters.
@@ -420,13 +458,15 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 seed,
                 jobs,
                 functions,
+                corpus,
             } => writeln!(
                 self.out,
-                "parity {command} {} ({} function{}, seed {seed}, {jobs} job{})",
+                "parity {command} {} ({} function{}, seed {seed}, {jobs} job{}, corpus {})",
                 spec.display().to_string().replace('\\', "/"),
                 functions.len(),
                 if functions.len() == 1 { "" } else { "s" },
                 if *jobs == 1 { "" } else { "s" },
+                corpus.display().to_string().replace('\\', "/"),
             ),
             Event::Progress {
                 function,
@@ -443,11 +483,16 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 }
                 Ok(())
             }
-            Event::CorpusFixed { function, path } => {
+            Event::CorpusFixed {
+                function,
+                path,
+                files,
+            } => {
                 self.clear_progress();
                 writeln!(
                     self.out,
-                    "\nFIXED {function}: corpus entry {path} now agrees\n  (hint: delete it with `rm {path}` once the fix has landed)"
+                    "\nFIXED {function}: corpus entry {path} now agrees\n  (hint: delete it with `rm {}` once the fix has landed)",
+                    files.join(" ")
                 )
             }
             Event::Known {
@@ -464,12 +509,14 @@ impl<W: Write> Reporter for HumanReporter<W> {
             Event::KnownFixed {
                 function,
                 path,
-                snapshot,
+                files,
+                ..
             } => {
                 self.clear_progress();
                 writeln!(
                     self.out,
-                    "\nFIXED {function}: known divergence {path} now agrees\n  (hint: remove it with `rm {path} {snapshot}` once the fix has landed)"
+                    "\nFIXED {function}: known divergence {path} now agrees\n  (hint: remove it with `rm {}` once the fix has landed)",
+                    files.join(" ")
                 )
             }
             Event::Finding(f) => {
@@ -492,7 +539,7 @@ impl<W: Write> Reporter for HumanReporter<W> {
 pub struct JsonReporter<W: Write> {
     out: W,
     style: Style,
-    findings: Vec<serde_json::Value>,
+    findings: Vec<Doc>,
     fixed: Vec<serde_json::Value>,
     known: Vec<serde_json::Value>,
     spec: String,
@@ -512,8 +559,34 @@ impl<W: Write> JsonReporter<W> {
     }
 }
 
-/// A finding as JSON.
-pub fn finding_json(f: &Finding) -> serde_json::Value {
+/// A finding as JSON: [`finding_fields`] with `input` holding every argument whole, as
+/// `{"name", "type", "value", "text"}`, where `value` is the corpus's typed encoding of the
+/// value (kept verbatim, so invalid UTF-8 and float bits survive) and `text` its readable form.
+pub fn finding_json(f: &Finding) -> Doc {
+    let mut fields: BTreeMap<String, Doc> = match finding_fields(f) {
+        serde_json::Value::Object(m) => m.into_iter().map(|(k, v)| (k, Doc::Value(v))).collect(),
+        other => return Doc::Value(other),
+    };
+    let input = f
+        .typed_input
+        .iter()
+        .map(|a| {
+            let value = serde_json::value::RawValue::from_string(a.json.clone())
+                .map_or_else(|_| Doc::Value(a.json.clone().into()), Doc::Raw);
+            Doc::Object(BTreeMap::from([
+                ("name".to_string(), Doc::Value(a.name.clone().into())),
+                ("type".to_string(), Doc::Value(a.ty.clone().into())),
+                ("value".to_string(), value),
+                ("text".to_string(), Doc::Value(a.text.clone().into())),
+            ]))
+        })
+        .collect();
+    fields.insert("input".into(), Doc::Array(input));
+    Doc::Object(fields)
+}
+
+/// A finding's fields as JSON, all but `input`.
+fn finding_fields(f: &Finding) -> serde_json::Value {
     use serde_json::json;
     let (kind, nondeterministic) = match &f.kind {
         FindingKind::Divergence => ("divergence", serde_json::Value::Null),
@@ -539,7 +612,7 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
         "kind": kind,
         "nondeterministic": nondeterministic,
         "origin": origin,
-        "input": f.input.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+        "spec_line": f.spec_line,
         "go_call": f.go_call,
         "rust_call": f.rust_call,
         "go": f.go,
@@ -569,16 +642,21 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 self.spec = spec.display().to_string().replace('\\', "/")
             }
             Event::Finding(f) => self.findings.push(finding_json(f)),
-            Event::CorpusFixed { function, path } => self
+            Event::CorpusFixed {
+                function,
+                path,
+                files,
+            } => self
                 .fixed
-                .push(json!({"function": function, "corpus_file": path})),
+                .push(json!({"function": function, "corpus_file": path, "files": files})),
             Event::KnownFixed {
                 function,
                 path,
                 snapshot,
-            } => self
-                .fixed
-                .push(json!({"function": function, "corpus_file": path, "accepted": snapshot})),
+                files,
+            } => self.fixed.push(
+                json!({"function": function, "corpus_file": path, "accepted": snapshot, "files": files}),
+            ),
             Event::Known {
                 function,
                 path,
@@ -607,15 +685,25 @@ impl<W: Write> Reporter for JsonReporter<W> {
                         v
                     })
                     .collect();
-                let doc = json!({
+                let rest = json!({
                     "spec": self.spec,
                     "seed": s.seed,
                     "result": if s.findings == 0 { "equivalent" } else { "findings" },
-                    "findings": self.findings,
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,
                 });
+                let mut fields: BTreeMap<String, Doc> = match rest {
+                    serde_json::Value::Object(m) => {
+                        m.into_iter().map(|(k, v)| (k, Doc::Value(v))).collect()
+                    }
+                    _ => BTreeMap::new(),
+                };
+                fields.insert(
+                    "findings".into(),
+                    Doc::Array(std::mem::take(&mut self.findings)),
+                );
+                let doc = Doc::Object(fields);
                 let _ = writeln!(
                     self.out,
                     "{}",

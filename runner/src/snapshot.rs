@@ -60,6 +60,18 @@ pub fn pending_path(entry: &Path) -> PathBuf {
     entry.with_extension("snap.new")
 }
 
+/// Every file of a corpus entry that exists: the entry, then its pending and its accepted
+/// snapshot. What to delete, all of it, once the divergence is fixed.
+pub fn files_of(entry: &Path) -> Vec<PathBuf> {
+    let mut files = vec![entry.to_path_buf()];
+    files.extend(
+        [pending_path(entry), accepted_path(entry)]
+            .into_iter()
+            .filter(|p| p.exists()),
+    );
+    files
+}
+
 /// Whether CI mode is asked for by the environment, the way insta reads it: `CI` set to
 /// anything but empty, `0` or `false`.
 pub fn ci_from_env() -> bool {
@@ -159,14 +171,21 @@ pub fn description(fun: &FunctionSpec, divergence: &Divergence) -> String {
     )
 }
 
-/// The `source` of a snapshot header: the spec file relative to the folder holding the corpus
-/// root (the workspace root), with forward slashes; just its file name when it lies elsewhere,
-/// so that no absolute path ever lands in a snapshot.
+/// The `source` of a snapshot header: the spec file relative to the Cargo workspace holding the
+/// corpus (the nearest folder above the corpus root with a `Cargo.toml`, else the folder holding
+/// the corpus root), with forward slashes; just its file name when it lies elsewhere, so that no
+/// absolute path ever lands in a snapshot.
 pub fn source_for(spec_path: &Path, corpus_root: &Path) -> String {
     let spec = fs::canonicalize(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
-    let root = fs::canonicalize(corpus_root)
-        .ok()
-        .and_then(|r| r.parent().map(Path::to_path_buf))
+    let corpus = fs::canonicalize(corpus_root).ok();
+    let workspace = corpus.as_deref().and_then(|c| {
+        c.ancestors()
+            .skip(1)
+            .find(|d| d.join("Cargo.toml").is_file())
+            .map(Path::to_path_buf)
+    });
+    let root = workspace
+        .or_else(|| corpus.and_then(|r| r.parent().map(Path::to_path_buf)))
         .or_else(|| std::env::current_dir().ok());
     let rel = root.as_deref().and_then(|r| spec.strip_prefix(r).ok());
     match rel {
@@ -184,6 +203,61 @@ pub fn normalize(body: &str) -> String {
     body.trim_start_matches(['\r', '\n'])
         .trim_end()
         .replace("\r\n", "\n")
+}
+
+/// Whether an accepted body and a fresh rendering say the same thing. Equal texts do; so do texts
+/// that differ only in how characters are spelled inside literals (`"ۢ"` written raw by an
+/// older parity, `"\u06e2"` or `"\u{6e2}"` now), so that a snapshot accepted before the
+/// escaping rules changed stays accepted while the behaviour stays the same.
+pub fn same_body(accepted: &str, rendered: &str) -> bool {
+    accepted == rendered || unescape_code_points(accepted) == unescape_code_points(rendered)
+}
+
+/// Replaces every `\uXXXX`, `\UXXXXXXXX` (Go) and `\u{X…}` (Rust) escape by its character,
+/// leaving `\\` pairs (an escaped backslash) and everything else as is.
+fn unescape_code_points(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let decoded = if let Some(after) = tail.strip_prefix("\\\\") {
+            out.push_str("\\\\");
+            rest = after;
+            continue;
+        } else if let Some(r) = tail.strip_prefix("\\u{") {
+            r.find('}').and_then(|end| {
+                let c = u32::from_str_radix(&r[..end], 16)
+                    .ok()
+                    .and_then(char::from_u32)?;
+                Some((c, 3 + end + 1))
+            })
+        } else if let Some(r) = tail.strip_prefix("\\u") {
+            r.get(..4)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+                .map(|c| (c, 6))
+        } else if let Some(r) = tail.strip_prefix("\\U") {
+            r.get(..8)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+                .map(|c| (c, 10))
+        } else {
+            None
+        };
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('\\');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads a snapshot file's body (normalized), or `None` when the file does not exist.
@@ -277,7 +351,10 @@ pub fn review(
     let accepted = accepted_path(entry);
     let pending = pending_path(entry);
     let accepted_body = read_body(&accepted)?;
-    if accepted_body.as_deref() == Some(normalize(&body).as_str()) {
+    let matches = accepted_body
+        .as_deref()
+        .is_some_and(|a| same_body(a, &normalize(&body)));
+    if matches {
         if !ctx.ci {
             remove_if_present(&pending)?;
         }

@@ -165,7 +165,7 @@ pub fn input(finding: &serde_json::Value) -> Vec<(String, String)> {
                 .map(|a| {
                     (
                         a["name"].as_str().unwrap_or_default().to_string(),
-                        a["value"].as_str().unwrap_or_default().to_string(),
+                        a["text"].as_str().unwrap_or_default().to_string(),
                     )
                 })
                 .collect()

@@ -74,7 +74,7 @@ pub fn fuzz_command(args: FuzzArgs) -> ExitCode {
             deep: args.deep,
             go_package: None,
         },
-        corpus_root: args.run.corpus.clone(),
+        corpus_root: args.run.corpus_root(&args.spec),
         timeout: args.run.timeout,
         shrink: args.run.shrink_budget(),
         go_corpus: args.go_corpus.clone(),

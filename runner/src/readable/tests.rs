@@ -74,6 +74,36 @@ fn values_have_one_canonical_spelling_each() {
             r#""a\u00a0b\u200bc\ufeff\u2028""#,
         ),
         s(
+            "a lone combining mark is escaped, or it would sit on the quote",
+            "\u{6e2}".as_bytes(),
+            r#""\u06e2""#,
+        ),
+        s(
+            "a decomposed accent is escaped so it never reads as the precomposed one",
+            "e\u{301} é".as_bytes(),
+            r#""e\u0301 é""#,
+        ),
+        s(
+            "letters and numbers of a rare script show their code point",
+            "\u{12421}".as_bytes(),
+            r#""\U00012421""#,
+        ),
+        s(
+            "mathematical letters that look Latin show their code point",
+            "\u{1d41a}".as_bytes(),
+            r#""\U0001d41a""#,
+        ),
+        s(
+            "modern scripts, symbols and emoji stay readable",
+            "ß İ я λ ש ب ह ไ 한 コーヒー ℝ µ 😀 ¥".as_bytes(),
+            "\"ß İ я λ ש ب ह ไ 한 コーヒー ℝ µ 😀 ¥\"",
+        ),
+        s(
+            "code points unassigned in Unicode 15 are escaped",
+            "\u{378}".as_bytes(),
+            r#""\u0378""#,
+        ),
+        s(
             "astral invisible characters use \\U",
             "\u{e0001}".as_bytes(),
             r#""\U000e0001""#,

@@ -83,6 +83,14 @@ fn counterexamples_render_as_calls_that_paste_into_either_language() {
             r#"f("\u{a0}\"\n".to_string())"#,
         ),
         c(
+            "combining marks and rare scripts are escaped with their code points on both sides",
+            &Type::String,
+            "string",
+            Value::str("\u{6e2}\u{12421}é€日"),
+            r#"F("\u06e2\U00012421é€日")"#,
+            r#"f("\u{6e2}\u{12421}é€日".to_string())"#,
+        ),
+        c(
             "the canonical NaN",
             &Type::F64,
             "float64",

@@ -38,9 +38,9 @@ fn the_body_shows_input_calls_outcomes_and_a_go_minus_rust_diff() {
          go call:   Slugify(\"İ\")\n\
          rust call: naive_slugify(\"İ\".to_string())\n\
          go:        ok \"i\"\n\
-         rust:      ok \"i̇\"\n\
+         rust:      ok \"i\\u0307\"\n\
          differs:   at /0 (rule: exact)\n\
-         (-go +rust)\n-ok \"i\"\n+ok \"i̇\"\n"
+         (-go +rust)\n-ok \"i\"\n+ok \"i\\u0307\"\n"
     );
 }
 
@@ -165,5 +165,55 @@ fn the_header_source_is_never_an_absolute_path() {
     assert_eq!(
         source_for(&spec, &elsewhere.path().join("corpus")),
         "x.toml"
+    );
+}
+
+#[test]
+fn a_snapshot_accepted_with_raw_characters_still_matches_after_they_became_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = dir.path().join("abc.json");
+    let fun = slugify();
+    let ctx = Context {
+        source: "specs/x.toml".into(),
+        ci: true,
+    };
+    let input = [Value::str("\u{6e2}")];
+    let (go, rust) = (ok(""), ok("\u{6e2}"));
+    let d = diverging(&fun, &go, &rust);
+    let now = render_body(&fun, &input, &go, &rust, &d);
+    assert!(now.contains("\\u06e2") && now.contains("\\u{6e2}"), "{now}");
+    // What parity wrote before combining marks were escaped: the mark itself.
+    let before = now
+        .replace("\\u06e2", "\u{6e2}")
+        .replace("\\u{6e2}", "\u{6e2}");
+    let text = render_file(&ctx.source, "d", "Slugify(\"\u{6e2}\")", &before);
+    fs::write(accepted_path(&entry), text).unwrap();
+    let r = review(&ctx, &fun, &entry, &input, &go, &rust, &d).unwrap();
+    assert!(matches!(r, Review::Known { .. }), "{r:?}");
+    // A real change of behaviour still fails.
+    let other = ok("x");
+    let d2 = diverging(&fun, &go, &other);
+    let r = review(&ctx, &fun, &entry, &input, &go, &other, &d2).unwrap();
+    assert!(matches!(r, Review::Changed { .. }), "{r:?}");
+}
+
+#[test]
+fn escaped_backslashes_are_not_read_as_code_point_escapes() {
+    assert!(same_body(r#""\u00e9""#, "\"é\""));
+    assert!(same_body(r#""\u{1f600}""#, r#""\U0001f600""#));
+    assert!(!same_body(r#""\\u00e9""#, "\"\\é\""));
+    assert!(!same_body(r#""\u00e9""#, "\"e\""));
+}
+
+#[test]
+fn the_header_source_of_a_corpus_beside_the_spec_is_relative_to_the_cargo_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+    fs::create_dir_all(dir.path().join("specs/corpus")).unwrap();
+    let spec = dir.path().join("specs/x.toml");
+    fs::write(&spec, "").unwrap();
+    assert_eq!(
+        source_for(&spec, &dir.path().join("specs/corpus")),
+        "specs/x.toml"
     );
 }
