@@ -553,8 +553,15 @@ impl Executor {
         self.rust.send(rust_buf);
         let go = collect(&mut self.go, first_id, inputs.len(), self.timeout);
         let rust = collect(&mut self.rust, first_id, inputs.len(), self.timeout);
-        let go = self.recover(Side::Go, fun, inputs, go, decode_all)?;
-        let rust = self.recover(Side::Rust, fun, inputs, rust, decode_all)?;
+        // Careful runs wait one grace for a death after the last reply, both sides at once.
+        let settle_until = Instant::now()
+            + if decode_all {
+                vigil::GRACE
+            } else {
+                Duration::ZERO
+            };
+        let go = self.recover(Side::Go, fun, inputs, go, decode_all, settle_until)?;
+        let rust = self.recover(Side::Rust, fun, inputs, rust, decode_all, settle_until)?;
         self.vigil.sent(fun, inputs);
         for (g, r) in go.into_iter().zip(rust) {
             out.push(pair(fun, g, r, decode_all));
@@ -570,16 +577,13 @@ impl Executor {
         inputs: &[Vec<Value>],
         mut replies: Vec<Reply>,
         careful: bool,
+        settle_until: Instant,
     ) -> Result<Vec<Reply>, StartError> {
         let Some(first_missing) = replies.iter().position(|r| matches!(r, Reply::Failed(_))) else {
             // Every reply came: the harness must still be alive and quiet. Careful runs
             // (confirmation, minimization, replay) wait a moment for a death just after the last
             // reply; the fast path only looks at what has arrived.
-            let grace = if careful {
-                vigil::GRACE
-            } else {
-                Duration::ZERO
-            };
+            let grace = settle_until.saturating_duration_since(Instant::now());
             if let Some(failure) = self.lane(side).settle(grace) {
                 self.lane(side).kill();
                 if let Some((culprit, why)) = self.hunt(side, fun, inputs, failure, careful)? {
