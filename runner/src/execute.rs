@@ -513,7 +513,8 @@ impl Executor {
         while !rest.is_empty() {
             let n = self.batch.min(rest.len());
             let started = Instant::now();
-            self.run_batch(fun, &rest[..n], decode_all, &mut out)?;
+            let earlier = &inputs[..inputs.len() - rest.len()];
+            self.run_batch(fun, earlier, &rest[..n], decode_all, &mut out)?;
             // A batch that saw its harnesses killed by an interruption says nothing about them.
             if let Some(sig) = crate::supervise::interrupted() {
                 return Err(StartError::Interrupted(sig));
@@ -521,6 +522,9 @@ impl Executor {
             self.adapt(n, started.elapsed());
             rest = &rest[n..];
         }
+        // Remembered for a death noticed at the start of the next run (see vigil.rs); within a
+        // run the earlier batches are at hand without copies.
+        self.vigil.sent(fun, inputs);
         Ok(out)
     }
 
@@ -535,6 +539,7 @@ impl Executor {
     fn run_batch(
         &mut self,
         fun: &FunctionSpec,
+        earlier: &[Vec<Value>],
         inputs: &[Vec<Value>],
         decode_all: bool,
         out: &mut Vec<CasePair>,
@@ -560,9 +565,9 @@ impl Executor {
             } else {
                 Duration::ZERO
             };
-        let go = self.recover(Side::Go, fun, inputs, go, decode_all, settle_until)?;
-        let rust = self.recover(Side::Rust, fun, inputs, rust, decode_all, settle_until)?;
-        self.vigil.sent(fun, inputs);
+        let (careful, until) = (decode_all, settle_until);
+        let go = self.recover(Side::Go, fun, earlier, inputs, go, careful, until)?;
+        let rust = self.recover(Side::Rust, fun, earlier, inputs, rust, careful, until)?;
         for (g, r) in go.into_iter().zip(rust) {
             out.push(pair(fun, g, r, decode_all));
         }
@@ -570,10 +575,12 @@ impl Executor {
     }
 
     /// Re-runs, alone, every input a failed lane left unanswered.
+    #[allow(clippy::too_many_arguments)]
     fn recover(
         &mut self,
         side: Side,
         fun: &FunctionSpec,
+        earlier: &[Vec<Value>],
         inputs: &[Vec<Value>],
         mut replies: Vec<Reply>,
         careful: bool,
@@ -586,7 +593,9 @@ impl Executor {
             let grace = settle_until.saturating_duration_since(Instant::now());
             if let Some(failure) = self.lane(side).settle(grace) {
                 self.lane(side).kill();
-                if let Some((culprit, why)) = self.hunt(side, fun, inputs, failure, careful)? {
+                if let Some((culprit, why)) =
+                    self.hunt(side, fun, earlier, inputs, failure, careful)?
+                {
                     pin(&mut replies, inputs, culprit, &why);
                 }
                 self.lane(side).restart()?;
@@ -640,9 +649,14 @@ impl Executor {
             // The harness died (or spoke unasked) although every input it had not answered
             // passes alone: the cause is among the inputs it answered (see vigil.rs).
             self.lane(side).kill();
-            if let Some((culprit, why)) =
-                self.hunt(side, fun, &inputs[..first_missing], failure, careful)?
-            {
+            if let Some((culprit, why)) = self.hunt(
+                side,
+                fun,
+                earlier,
+                &inputs[..first_missing],
+                failure,
+                careful,
+            )? {
                 pin(&mut replies, inputs, culprit, &why);
             }
             dead = true;

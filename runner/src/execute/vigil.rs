@@ -20,10 +20,14 @@ use crate::protocol;
 use crate::spec::FunctionSpec;
 use crate::value::Value;
 
-/// How long a harness must stay alive and quiet after a reply to be believed healthy.
-pub const GRACE: Duration = Duration::from_millis(30);
+/// How long a harness must stay alive and quiet after the last reply of a careful run
+/// (confirmation, minimization, replay). A death it misses is noticed by the next batch.
+pub const GRACE: Duration = Duration::from_millis(50);
+/// The same wait for a group re-run while hunting, longer: a loaded machine may take a while to
+/// run the goroutine or thread that kills the harness, and a missed death leaves it unpinned.
+const HUNT_GRACE: Duration = Duration::from_millis(150);
 /// Inputs remembered per executor, the suspects of a death noticed at the start of a batch.
-pub(super) const HISTORY: usize = 4096;
+pub(super) const HISTORY: usize = 1024;
 /// Inputs listed with a death that cannot be pinned.
 const LAST_SHOWN: usize = 5;
 /// Hunts per function and side: a harness that dies all the time is reported, not hunted forever.
@@ -63,7 +67,8 @@ fn side_index(side: Side) -> usize {
 }
 
 impl Vigil {
-    /// Remembers `inputs` of `fun` as sent and answered.
+    /// Remembers the last [`HISTORY`] of `inputs` of `fun` as sent and answered (once per run:
+    /// copying every batch's inputs would cost the fast path).
     pub(super) fn sent(&mut self, fun: &FunctionSpec, inputs: &[Vec<Value>]) {
         if self.function != fun.name {
             self.function = fun.name.clone();
@@ -142,7 +147,7 @@ impl Executor {
         for side in [Side::Go, Side::Rust] {
             if let Some(f) = self.lane(side).settle(GRACE) {
                 self.lane(side).kill();
-                let found = self.hunt(side, fun, &[], f, true)?;
+                let found = self.hunt(side, fun, &[], &[], f, true)?;
                 debug_assert!(found.is_none());
                 self.lane(side).restart()?;
             }
@@ -158,8 +163,8 @@ impl Executor {
     }
 
     /// Finds the input that caused `failure`, a death or unrequested reply that no unanswered
-    /// input of the batch causes alone. The suspects are the history (earlier batches of `fun`)
-    /// followed by `answered`, this batch's inputs answered before it. Returns the index in
+    /// input of the batch causes alone. The suspects are the history (earlier runs of `fun`), the
+    /// `earlier` batches of this run, then `answered`, this batch's inputs answered before it. Returns the index in
     /// `answered` (and what happened) when the culprit is there; otherwise records a [`HarnessDeath`] (pinned on an
     /// earlier input, or on none). `careful` runs (confirmation, minimization) always hunt; the
     /// fast path gives up after [`MAX_HUNTS`] per function and side. Leaves the lane dead.
@@ -167,6 +172,7 @@ impl Executor {
         &mut self,
         side: Side,
         fun: &FunctionSpec,
+        earlier: &[Vec<Value>],
         answered: &[Vec<Value>],
         failure: LaneFailure,
         careful: bool,
@@ -176,6 +182,7 @@ impl Executor {
             self.vigil.sent(fun, &[]);
         }
         let mut suspects: Vec<Vec<Value>> = self.vigil.history.iter().cloned().collect();
+        suspects.extend(earlier.iter().cloned());
         let from_history = suspects.len();
         suspects.extend(answered.iter().cloned());
         let last_inputs: Vec<Vec<Value>> =
@@ -272,7 +279,7 @@ impl Executor {
             }
         }
         if !failed {
-            failed = lane.settle(GRACE).is_some();
+            failed = lane.settle(HUNT_GRACE).is_some();
         }
         lane.kill();
         Ok(failed)
