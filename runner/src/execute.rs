@@ -559,12 +559,13 @@ impl Executor {
         let go = collect(&mut self.go, first_id, inputs.len(), self.timeout);
         let rust = collect(&mut self.rust, first_id, inputs.len(), self.timeout);
         // Careful runs wait one grace for a death after the last reply, both sides at once.
-        let settle_until = Instant::now()
-            + if decode_all {
-                vigil::GRACE
-            } else {
-                Duration::ZERO
-            };
+        let suspect = decode_all && self.vigil.suspect && self.vigil.is_for(fun);
+        let grace = if suspect {
+            vigil::GRACE
+        } else {
+            Duration::ZERO
+        };
+        let settle_until = Instant::now() + grace;
         let (careful, until) = (decode_all, settle_until);
         let go = self.recover(Side::Go, fun, earlier, inputs, go, careful, until)?;
         let rust = self.recover(Side::Rust, fun, earlier, inputs, rust, careful, until)?;

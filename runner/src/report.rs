@@ -291,11 +291,6 @@ impl<W: Write> HumanReporter<W> {
             Origin::Generated => String::new(),
             Origin::Corpus(p) => format!(" (replayed from {p})"),
         };
-        for (name, value) in &f.input {
-            writeln!(o, "  input      {name} = {value}")?;
-        }
-        writeln!(o, "  go call    {}", f.go_call)?;
-        writeln!(o, "  rust call  {}", f.rust_call)?;
         if let FindingKind::HarnessDied {
             side,
             why,
@@ -319,6 +314,11 @@ impl<W: Write> HumanReporter<W> {
             return Ok(());
         }
         writeln!(o, "\n{title} {}{origin}", f.function)?;
+        for (name, value) in &f.input {
+            writeln!(o, "  input      {name} = {value}")?;
+        }
+        writeln!(o, "  go call    {}", f.go_call)?;
+        writeln!(o, "  rust call  {}", f.rust_call)?;
         if let FindingKind::Nondeterministic { side, first, then } = &f.kind {
             writeln!(
                 o,

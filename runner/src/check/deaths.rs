@@ -26,6 +26,9 @@ pub(super) fn collect(
         exec.settle(fun)?;
         deaths.extend(exec.take_deaths());
     }
+    if !deaths.is_empty() {
+        execs[0].suspect(fun);
+    }
     let mut unpinned = Vec::new();
     for death in deaths {
         let Some(input) = death.input.clone() else {

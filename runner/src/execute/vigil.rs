@@ -21,7 +21,8 @@ use crate::spec::FunctionSpec;
 use crate::value::Value;
 
 /// How long a harness must stay alive and quiet after the last reply of a careful run
-/// (confirmation, minimization, replay). A death it misses is noticed by the next batch.
+/// (confirmation, minimization, replay) of a suspect function, and after a function's last batch.
+/// A death it misses is noticed by the next batch.
 pub const GRACE: Duration = Duration::from_millis(50);
 /// The same wait for a group re-run while hunting, longer: a loaded machine may take a while to
 /// run the goroutine or thread that kills the harness, and a missed death leaves it unpinned.
@@ -57,6 +58,9 @@ pub(super) struct Vigil {
     history: VecDeque<Vec<Value>>,
     pub(super) deaths: Vec<HarnessDeath>,
     hunts: [usize; 2],
+    /// A harness died or spoke unasked while running this function: its careful runs wait
+    /// [`GRACE`] after their last reply from now on (healthy functions never pay for it).
+    pub(super) suspect: bool,
 }
 
 fn side_index(side: Side) -> usize {
@@ -67,6 +71,11 @@ fn side_index(side: Side) -> usize {
 }
 
 impl Vigil {
+    /// Whether what is remembered is about `fun`.
+    pub(super) fn is_for(&self, fun: &FunctionSpec) -> bool {
+        self.function == fun.name
+    }
+
     /// Remembers the last [`HISTORY`] of `inputs` of `fun` as sent and answered (once per run:
     /// copying every batch's inputs would cost the fast path).
     pub(super) fn sent(&mut self, fun: &FunctionSpec, inputs: &[Vec<Value>]) {
@@ -74,6 +83,7 @@ impl Vigil {
             self.function = fun.name.clone();
             self.history.clear();
             self.hunts = [0, 0];
+            self.suspect = false;
         }
         let skip = inputs.len().saturating_sub(HISTORY);
         self.history.extend(inputs[skip..].iter().cloned());
@@ -140,6 +150,15 @@ impl Executor {
         std::mem::take(&mut self.vigil.deaths)
     }
 
+    /// Treats `fun` as suspect on this executor: its careful runs wait [`GRACE`] after their
+    /// last reply (for deaths another executor noticed).
+    pub fn suspect(&mut self, fun: &FunctionSpec) {
+        if !self.vigil.is_for(fun) {
+            self.vigil.sent(fun, &[]);
+        }
+        self.vigil.suspect = true;
+    }
+
     /// Checks, after the last batch of `fun`, that both harnesses are still alive and quiet
     /// ([`GRACE`]); a death or an unrequested reply is hunted like one noticed mid-run and ends
     /// up in [`Executor::take_deaths`].
@@ -181,6 +200,7 @@ impl Executor {
         if self.vigil.function != fun.name {
             self.vigil.sent(fun, &[]);
         }
+        self.vigil.suspect = true;
         let mut suspects: Vec<Vec<Value>> = self.vigil.history.iter().cloned().collect();
         suspects.extend(earlier.iter().cloned());
         let from_history = suspects.len();
