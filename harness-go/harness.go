@@ -21,6 +21,8 @@ import (
 	"os"
 	"reflect"
 	"strconv"
+	"sync/atomic"
+	"time"
 )
 
 // Register makes fn callable by parity under name. fn must be a func whose parameter and result
@@ -44,7 +46,7 @@ func Serve() {
 	if os.Getenv("PARITY_HARNESS_SELFBENCH") == "1" {
 		err = defaultRegistry.selfBench(os.Stdin, out)
 	} else {
-		err = defaultRegistry.serve(os.Stdin, out)
+		err = defaultRegistry.serve(exitWhenInputEnds(os.Stdin), out)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "parity harness: %v\n", err)
@@ -54,6 +56,74 @@ func Serve() {
 }
 
 var defaultRegistry = newRegistry()
+
+// inputEndGrace is how long a harness whose input has closed may go without finishing a request
+// before it exits (the Rust worker's INPUT_END_GRACE).
+const inputEndGrace = time.Second
+
+// handled counts the requests served, watched by exitWhenInputEnds.
+var handled atomic.Uint64
+
+// exitWhenInputEnds reads in on a goroutine of its own and returns what it reads. Once in ends,
+// the harness exits as soon as it has finished no request for inputEndGrace, even while a call is
+// still running: nobody will read that reply, and parity may be gone (killed with SIGKILL, on a
+// system without a parent-death signal). Without it, a call that loops forever keeps the harness
+// running after parity, because the serving goroutine never comes back to read the end of input.
+// The goroutine queues what it reads (it must reach the end of input while a call is busy, so it
+// cannot wait for the serving loop to consume each chunk).
+func exitWhenInputEnds(in io.Reader) io.Reader {
+	q := &inputQueue{chunks: make(chan []byte, 1<<12)}
+	go func() {
+		for {
+			buf := make([]byte, 256<<10)
+			n, err := in.Read(buf)
+			if n > 0 {
+				q.chunks <- buf[:n]
+			}
+			if err != nil {
+				if err != io.EOF {
+					q.err = err
+				}
+				close(q.chunks)
+				break
+			}
+		}
+		seen := handled.Load()
+		for {
+			time.Sleep(inputEndGrace)
+			now := handled.Load()
+			if now == seen {
+				os.Exit(0)
+			}
+			seen = now
+		}
+	}()
+	return q
+}
+
+// inputQueue is the serving loop's end of exitWhenInputEnds: the chunks read so far, in order.
+// err is written before chunks is closed and read only after.
+type inputQueue struct {
+	chunks chan []byte
+	cur    []byte
+	err    error
+}
+
+func (q *inputQueue) Read(p []byte) (int, error) {
+	for len(q.cur) == 0 {
+		c, ok := <-q.chunks
+		if !ok {
+			if q.err != nil {
+				return 0, q.err
+			}
+			return 0, io.EOF
+		}
+		q.cur = c
+	}
+	n := copy(p, q.cur)
+	q.cur = q.cur[n:]
+	return n, nil
+}
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
@@ -241,6 +311,7 @@ func (r *registry) serve(in io.Reader, out io.Writer) error {
 				line = line[:len(line)-1]
 			}
 			reply = r.handle(reply[:0], line)
+			handled.Add(1)
 			if _, werr := w.Write(reply); werr != nil {
 				return werr
 			}

@@ -41,6 +41,11 @@ func childFunctions() map[string]any {
 			return n + 1
 		},
 		"Div": func(a, b int) int { return a / b },
+		"Hang": func(n int) int {
+			for {
+				n++
+			}
+		},
 	}
 }
 
@@ -317,6 +322,40 @@ func TestPrintingToStdoutCannotCorruptTheProtocol(t *testing.T) {
 		if strings.Count(stderr, noise) != 2 {
 			t.Errorf("stderr does not hold %q twice:\n%s", noise, stderr)
 		}
+	}
+}
+
+func TestAHarnessExitsWhenItsInputClosesEvenWhileACallNeverReturns(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(stdin, `{"id":1,"fn":"Hang","args":[1]}`+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the call is running now
+	stdin.Close()
+	closed := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if took := time.Since(closed); took > inputEndGrace+time.Second {
+			t.Fatalf("exited %v after its input closed", took)
+		}
+		if err != nil {
+			t.Fatalf("exit: %v, want status 0\nstderr:\n%s", err, errOut.String())
+		}
+	case <-time.After(inputEndGrace + 5*time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running %v after its input closed", time.Since(closed))
 	}
 }
 

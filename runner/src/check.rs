@@ -21,8 +21,8 @@ use crate::outcome::{Class, Outcome, Side};
 use crate::readable;
 use crate::render;
 use crate::report::{
-    Event, Finding, FindingKind, FunctionSummary, Origin, Reporter, ReviewNote, RunSummary,
-    ShrinkNote, TypedArg,
+    Event, Finding, FindingKind, FunctionSummary, Interruption, Origin, Reporter, ReviewNote,
+    RunSummary, ShrinkNote, TypedArg,
 };
 use crate::shrink::{self, Budget, Stopped};
 use crate::snapshot::{self, Review};
@@ -92,10 +92,16 @@ pub enum CheckError {
 }
 
 impl CheckError {
+    /// Whether the run was interrupted (SIGINT, SIGTERM) rather than failed.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, CheckError::Start(e) if e.is_interrupted())
+    }
+
     /// The exit code this error ends the run with.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CheckError::Spec(_) | CheckError::Usage(_) => ExitCode::UsageOrSpecError,
+            CheckError::Start(StartError::Interrupted(sig)) => ExitCode::interrupted_by(*sig),
             CheckError::Build(_) | CheckError::Start(_) => ExitCode::HarnessStartupFailed,
             CheckError::Corpus(CorpusError::Malformed { .. }) => ExitCode::UsageOrSpecError,
             CheckError::Corpus(CorpusError::Io { .. }) => ExitCode::InternalError,
@@ -136,8 +142,27 @@ pub(crate) fn load_spec(path: &Path, function: Option<&str>) -> Result<Spec, Che
 }
 
 /// Runs a whole check, reporting through `reporter`. Returns the summary; its `findings` decide
-/// the exit code.
+/// the exit code. An interruption (SIGINT, SIGTERM) is not an error: the summary says what was
+/// checked until then (see `supervise.rs`).
 pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummary, CheckError> {
+    let mut summary = RunSummary {
+        seed: opts.seed,
+        ..RunSummary::default()
+    };
+    match run_functions(opts, reporter, &mut summary) {
+        Err(e) if e.is_interrupted() => {}
+        other => other?,
+    }
+    summary.interrupted = Interruption::of_run(&summary);
+    reporter.event(&Event::RunFinished(&summary));
+    Ok(summary)
+}
+
+fn run_functions(
+    opts: &CheckOptions,
+    reporter: &mut dyn Reporter,
+    summary: &mut RunSummary,
+) -> Result<(), CheckError> {
     let mut spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
     let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
     let go = go_command(&spec)?;
@@ -161,19 +186,18 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         functions: &names,
         corpus: &opts.corpus_root,
     });
-    let mut summary = RunSummary {
-        seed: opts.seed,
-        ..RunSummary::default()
-    };
     for fun in &spec.functions {
         let fs = check_function(&spec, fun, opts, &mut execs, reporter)?;
         summary.findings += fs.findings;
         summary.known += fs.known;
         reporter.event(&Event::FunctionFinished(&fs));
+        let stop = fs.interrupted;
         summary.functions.push(fs);
+        if stop {
+            break;
+        }
     }
-    reporter.event(&Event::RunFinished(&summary));
-    Ok(summary)
+    Ok(())
 }
 
 /// A diverging input found while exploring (or by the fuzzer).
@@ -189,6 +213,8 @@ struct Explored {
     rejected: u64,
     diverging: Vec<Diverging>,
     elapsed: Duration,
+    /// The run was interrupted during the generation phase: `cases` counts what was checked.
+    interrupted: bool,
 }
 
 fn check_function(
@@ -220,6 +246,11 @@ fn check_function(
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
     fs.elapsed = explored.elapsed;
+    if explored.interrupted {
+        // The harnesses are gone: what was found is not confirmed, so it is not reported.
+        fs.interrupted = true;
+        return Ok(fs);
+    }
     // Extra inputs come first in input order: they were chosen on purpose.
     let offset = extra.len() as u64;
     for d in &mut explored.diverging {
@@ -227,6 +258,8 @@ fn check_function(
     }
     let mut diverging = extra;
     diverging.append(&mut explored.diverging);
+    // No silent deaths: a harness that died after replying or spoke unasked (check/deaths.rs).
+    let unpinned = deaths::collect(fun, execs, offset + fs.cases, &mut diverging)?;
 
     // One nondeterminism finding per side is enough: every further input would only repeat it.
     let mut flaky_sides: Vec<Side> = Vec::new();
@@ -241,6 +274,12 @@ fn check_function(
             fs.findings += 1;
             reporter.event(&Event::Finding(&f));
         }
+    }
+    let mut unpinned = unpinned;
+    unpinned.extend(execs.iter_mut().flat_map(|e| e.take_deaths()));
+    for f in deaths::findings(fun, unpinned) {
+        fs.findings += 1;
+        reporter.event(&Event::Finding(&f));
     }
     Ok(fs)
 }
@@ -463,17 +502,24 @@ fn explore(
             }
         }
     });
-    if let Some(e) = error.into_inner().unwrap() {
-        return Err(e.into());
-    }
     let mut all = Explored {
         elapsed: started.elapsed(),
         ..Explored::default()
     };
+    if let Some(e) = error.into_inner().unwrap() {
+        if !e.is_interrupted() {
+            return Err(e.into());
+        }
+        all.interrupted = true;
+    }
     for part in results.into_inner().unwrap() {
         all.cases += part.cases;
         all.rejected += part.rejected;
         all.diverging.extend(part.diverging);
+    }
+    if all.interrupted {
+        // Jobs that were interrupted mid-chunk return no part; the shared count has them all.
+        all.cases = all.cases.max(done_cases.load(Ordering::Relaxed));
     }
     all.diverging.sort_by_key(|d| d.index);
     all.diverging.truncate(KEEP_DIVERGING);
@@ -803,5 +849,6 @@ fn display_path(p: &Path) -> String {
     shown.display().to_string().replace('\\', "/")
 }
 
+mod deaths;
 #[cfg(test)]
 mod tests;

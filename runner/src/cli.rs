@@ -174,6 +174,9 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
         worker::serve(&registry);
     }
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Check(_) | Command::Fuzz(_)) {
+        crate::supervise::install_signal_handlers();
+    }
     match cli.command {
         Command::Check(args) => check_command(args).into(),
         Command::Corpus(args) => crate::corpus_cmd::run(args).into(),
@@ -273,6 +276,9 @@ impl RunError for crate::fuzz::FuzzError {
 /// The exit code of a run: findings or not, or the error printed on stderr with its code.
 pub(crate) fn finish(result: Result<RunSummary, impl RunError>) -> ExitCode {
     match result {
+        Ok(summary) if summary.interrupted.is_some() => {
+            ExitCode::interrupted_by(crate::supervise::interrupted().unwrap_or(libc::SIGINT))
+        }
         Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
         Ok(_) => ExitCode::DivergencesFound,
         Err(e) => fail(&e),

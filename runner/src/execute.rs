@@ -12,7 +12,6 @@
 //! failure on the one input that causes it even though replies are buffered.
 
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -74,6 +73,16 @@ pub enum StartError {
         /// The end of its stderr.
         stderr: String,
     },
+    /// parity received SIGINT or SIGTERM: every harness was killed and none may start.
+    #[error("interrupted by {}", crate::supervise::signal_name(*.0))]
+    Interrupted(i32),
+}
+
+impl StartError {
+    /// Whether this is the interruption of the run rather than a failure.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StartError::Interrupted(_))
+    }
 }
 
 fn tail_text(stderr: &str) -> String {
@@ -112,6 +121,8 @@ pub(crate) struct Lane {
 pub(crate) enum LaneFailure {
     Crash(String),
     Timeout,
+    /// A line that is not the reply asked for (an extra reply, a repeated id), shown cut.
+    Unrequested(String),
 }
 
 impl Lane {
@@ -125,13 +136,21 @@ impl Lane {
         for (k, v) in &cmd.env {
             command.env(k, v);
         }
-        // Its own process group, so a timeout kills whatever the code under test spawned too.
-        command.process_group(0);
-        let mut child = command.spawn().map_err(|source| StartError::Spawn {
-            side: cmd.side.as_str(),
-            program: cmd.program.display().to_string(),
-            source,
-        })?;
+        // Its own process group (so a timeout kills whatever the code under test spawned too),
+        // killed on SIGINT/SIGTERM, with a parent-death signal: see supervise.rs.
+        let mut child =
+            crate::supervise::spawn(command).map_err(
+                |source| match crate::supervise::interrupted() {
+                    Some(sig) if source.kind() == std::io::ErrorKind::Interrupted => {
+                        StartError::Interrupted(sig)
+                    }
+                    _ => StartError::Spawn {
+                        side: cmd.side.as_str(),
+                        program: cmd.program.display().to_string(),
+                        source,
+                    },
+                },
+            )?;
         let stdin = child.stdin.take().expect("piped stdin");
         let mut stdout = child.stdout.take().expect("piped stdout");
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
@@ -182,7 +201,9 @@ impl Lane {
                 Ok(hs) => lane.handshake = hs,
                 Err(e) => return Err(fail(&mut lane, e)),
             },
-            Err(LaneFailure::Crash(why)) => return Err(fail(&mut lane, why)),
+            Err(LaneFailure::Crash(why)) | Err(LaneFailure::Unrequested(why)) => {
+                return Err(fail(&mut lane, why))
+            }
             Err(LaneFailure::Timeout) => {
                 return Err(fail(
                     &mut lane,
@@ -247,9 +268,9 @@ impl Lane {
         let line = &self.buf[range];
         match protocol::split_reply(line) {
             Ok(r) if r.id == id => Ok((r.kind, r.payload.to_vec())),
-            Ok(r) => Err(LaneFailure::Crash(format!(
-                "malformed reply: expected id {id}, got id {}",
-                r.id
+            Ok(_) => Err(LaneFailure::Unrequested(format!(
+                "expected the reply to id {id}, got {}",
+                String::from_utf8_lossy(&line[..line.len().min(200)])
             ))),
             Err(e) => Err(LaneFailure::Crash(format!(
                 "malformed reply ({e}): {}",
@@ -291,6 +312,7 @@ impl Lane {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        crate::supervise::forget(self.child.id());
     }
 
     pub(crate) fn restart(&mut self) -> Result<(), StartError> {
@@ -439,6 +461,7 @@ pub struct Executor {
     timeout: Duration,
     next_id: u64,
     batch: usize,
+    vigil: vigil::Vigil,
 }
 
 enum Reply {
@@ -464,6 +487,7 @@ impl Executor {
             timeout,
             next_id: 1,
             batch: 16,
+            vigil: vigil::Vigil::default(),
         })
     }
 
@@ -489,10 +513,18 @@ impl Executor {
         while !rest.is_empty() {
             let n = self.batch.min(rest.len());
             let started = Instant::now();
-            self.run_batch(fun, &rest[..n], decode_all, &mut out)?;
+            let earlier = &inputs[..inputs.len() - rest.len()];
+            self.run_batch(fun, earlier, &rest[..n], decode_all, &mut out)?;
+            // A batch that saw its harnesses killed by an interruption says nothing about them.
+            if let Some(sig) = crate::supervise::interrupted() {
+                return Err(StartError::Interrupted(sig));
+            }
             self.adapt(n, started.elapsed());
             rest = &rest[n..];
         }
+        // Remembered for a death noticed at the start of the next run (see vigil.rs); within a
+        // run the earlier batches are at hand without copies.
+        self.vigil.sent(fun, inputs);
         Ok(out)
     }
 
@@ -507,6 +539,7 @@ impl Executor {
     fn run_batch(
         &mut self,
         fun: &FunctionSpec,
+        earlier: &[Vec<Value>],
         inputs: &[Vec<Value>],
         decode_all: bool,
         out: &mut Vec<CasePair>,
@@ -525,8 +558,17 @@ impl Executor {
         self.rust.send(rust_buf);
         let go = collect(&mut self.go, first_id, inputs.len(), self.timeout);
         let rust = collect(&mut self.rust, first_id, inputs.len(), self.timeout);
-        let go = self.recover(Side::Go, fun, inputs, go)?;
-        let rust = self.recover(Side::Rust, fun, inputs, rust)?;
+        // Careful runs wait one grace for a death after the last reply, both sides at once.
+        let suspect = decode_all && self.vigil.suspect && self.vigil.is_for(fun);
+        let grace = if suspect {
+            vigil::GRACE
+        } else {
+            Duration::ZERO
+        };
+        let settle_until = Instant::now() + grace;
+        let (careful, until) = (decode_all, settle_until);
+        let go = self.recover(Side::Go, fun, earlier, inputs, go, careful, until)?;
+        let rust = self.recover(Side::Rust, fun, earlier, inputs, rust, careful, until)?;
         for (g, r) in go.into_iter().zip(rust) {
             out.push(pair(fun, g, r, decode_all));
         }
@@ -534,16 +576,42 @@ impl Executor {
     }
 
     /// Re-runs, alone, every input a failed lane left unanswered.
+    #[allow(clippy::too_many_arguments)]
     fn recover(
         &mut self,
         side: Side,
         fun: &FunctionSpec,
+        earlier: &[Vec<Value>],
         inputs: &[Vec<Value>],
         mut replies: Vec<Reply>,
+        careful: bool,
+        settle_until: Instant,
     ) -> Result<Vec<Reply>, StartError> {
         let Some(first_missing) = replies.iter().position(|r| matches!(r, Reply::Failed(_))) else {
+            // Every reply came: the harness must still be alive and quiet. Careful runs
+            // (confirmation, minimization, replay) wait a moment for a death just after the last
+            // reply; the fast path only looks at what has arrived.
+            let grace = settle_until.saturating_duration_since(Instant::now());
+            if let Some(failure) = self.lane(side).settle(grace) {
+                self.lane(side).kill();
+                if let Some((culprit, why)) =
+                    self.hunt(side, fun, earlier, inputs, failure, careful)?
+                {
+                    pin(&mut replies, inputs, culprit, &why);
+                }
+                self.lane(side).restart()?;
+            }
             return Ok(replies);
         };
+        let failure = match std::mem::replace(
+            &mut replies[first_missing],
+            Reply::Failed(LaneFailure::Timeout),
+        ) {
+            Reply::Failed(f) => f,
+            Reply::Got(..) => unreachable!("the first failed reply"),
+        };
+        let hung = matches!(failure, LaneFailure::Timeout);
+        let mut explained = false;
         let types = fun.arg_types();
         let name = match side {
             Side::Go => &fun.go_name,
@@ -574,13 +642,40 @@ impl Executor {
                     }
                     replies[i] = Reply::Failed(failure);
                     dead = true;
+                    explained = true;
                 }
             }
         }
+        if !hung && !explained {
+            // The harness died (or spoke unasked) although every input it had not answered
+            // passes alone: the cause is among the inputs it answered (see vigil.rs).
+            self.lane(side).kill();
+            if let Some((culprit, why)) = self.hunt(
+                side,
+                fun,
+                earlier,
+                &inputs[..first_missing],
+                failure,
+                careful,
+            )? {
+                pin(&mut replies, inputs, culprit, &why);
+            }
+            dead = true;
+        }
         if dead {
-            lane.restart()?;
+            self.lane(side).restart()?;
         }
         Ok(replies)
+    }
+}
+
+/// Marks the replies to every input equal to `inputs[culprit]` as the crash `why`: the same input
+/// kills the harness after its reply each time.
+fn pin(replies: &mut [Reply], inputs: &[Vec<Value>], culprit: usize, why: &str) {
+    for (reply, input) in replies.iter_mut().zip(inputs) {
+        if *input == inputs[culprit] {
+            *reply = vigil::pinned(why);
+        }
     }
 }
 
@@ -597,7 +692,10 @@ fn collect(lane: &mut Lane, first_id: u64, n: usize, timeout: Duration) -> Vec<R
                 if matches!(f, LaneFailure::Timeout) {
                     lane.kill();
                 }
-                replies.extend((i..n).map(|_| Reply::Failed(LaneFailure::Crash(String::new()))));
+                // The first keeps what happened (recover needs it); the rest re-run alone.
+                replies.push(Reply::Failed(f));
+                replies
+                    .extend((i + 1..n).map(|_| Reply::Failed(LaneFailure::Crash(String::new()))));
                 break;
             }
         }
@@ -624,6 +722,9 @@ fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
         Reply::Got(kind, payload) => decode_reply(fun, kind, &payload, none_is_error),
         Reply::Failed(LaneFailure::Crash(why)) => Outcome::Crash(why),
         Reply::Failed(LaneFailure::Timeout) => Outcome::Timeout,
+        Reply::Failed(LaneFailure::Unrequested(line)) => {
+            Outcome::Crash(format!("sent a reply nobody asked for: {line}"))
+        }
     }
 }
 
@@ -654,6 +755,9 @@ pub(crate) fn decode_reply(
         )),
     }
 }
+
+mod vigil;
+pub use vigil::HarnessDeath;
 
 #[cfg(test)]
 mod tests {

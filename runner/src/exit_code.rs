@@ -14,6 +14,22 @@ pub enum ExitCode {
     HarnessStartupFailed = 3,
     /// parity itself failed (a bug, or an I/O error such as a corpus that cannot be written).
     InternalError = 4,
+    /// Interrupted by SIGINT (Ctrl-C): every process parity started was stopped, and the report
+    /// says how many cases were checked until then. 130 = 128 + SIGINT, as shells report it.
+    Interrupted = 130,
+    /// Terminated by SIGTERM, likewise stopped and reported. 143 = 128 + SIGTERM, as shells report it.
+    Terminated = 143,
+}
+
+impl ExitCode {
+    /// The exit code of a run stopped by signal `sig` (SIGINT or SIGTERM).
+    pub fn interrupted_by(sig: i32) -> ExitCode {
+        if sig == libc::SIGTERM {
+            ExitCode::Terminated
+        } else {
+            ExitCode::Interrupted
+        }
+    }
 }
 
 impl From<ExitCode> for std::process::ExitCode {

@@ -190,11 +190,23 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
             deep: built.deep,
             env: target_env(&fun.name),
         };
-        let fs = fuzz_function(&ctx, &mut exec, reporter)?;
+        let fs = match fuzz_function(&ctx, &mut exec, reporter) {
+            Err(FuzzError::Check(e)) if e.is_interrupted() => FunctionSummary {
+                function: fun.name.clone(),
+                interrupted: true,
+                ..FunctionSummary::default()
+            },
+            other => other?,
+        };
         summary.findings += fs.findings;
         reporter.event(&Event::FunctionFinished(&fs));
+        let stop = fs.interrupted;
         summary.functions.push(fs);
+        if stop {
+            break;
+        }
     }
+    summary.interrupted = crate::report::Interruption::of_run(&summary);
     reporter.event(&Event::RunFinished(&summary));
     Ok(summary)
 }
@@ -417,8 +429,19 @@ fn run_libfuzzer(
     }
     let log_file = std::fs::File::create(log).map_err(io("create", log))?;
     cmd.stderr(log_file);
-    let status = cmd.status().map_err(io("run", ctx.binary))?;
+    // Supervised like a harness: its own process group, killed on SIGINT/SIGTERM, parent-death
+    // signal (its Go harness has its own, from the target's spawner).
+    let status = crate::supervise::spawn(cmd)
+        .and_then(|mut child| {
+            let status = child.wait();
+            crate::supervise::forget(child.id());
+            status
+        })
+        .map_err(io("run", ctx.binary))?;
     let text = std::fs::read_to_string(log).unwrap_or_default();
+    if let Some(sig) = crate::supervise::interrupted() {
+        return Err(CheckError::Start(crate::execute::StartError::Interrupted(sig)).into());
+    }
     if !status.success() && list_artifacts(artifacts)?.is_empty() {
         let tail: Vec<&str> = text.lines().rev().take(25).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();

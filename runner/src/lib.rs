@@ -25,6 +25,7 @@ pub mod report;
 pub mod shrink;
 pub mod snapshot;
 pub mod spec;
+pub mod supervise;
 pub mod value;
 pub mod worker;
 

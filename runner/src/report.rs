@@ -102,6 +102,16 @@ pub enum FindingKind {
         /// Its later, different answer.
         then: String,
     },
+    /// A harness died (or sent a reply nobody asked for) outside any call that can be blamed: no
+    /// input makes it do so alone. The finding's input is the last one sent.
+    HarnessDied {
+        /// The harness.
+        side: Side,
+        /// What happened: exit status and crash summary, or the unrequested line.
+        why: String,
+        /// The last inputs sent before, as calls of that side, oldest first.
+        last_inputs: Vec<String>,
+    },
 }
 
 /// Where a finding's input came from.
@@ -214,6 +224,8 @@ pub struct FunctionSummary {
     pub known: u64,
     /// Wall time spent generating and running cases.
     pub elapsed: Duration,
+    /// The run was interrupted while checking this function: `cases` is what was checked.
+    pub interrupted: bool,
 }
 
 impl FunctionSummary {
@@ -239,6 +251,27 @@ pub struct RunSummary {
     pub findings: u64,
     /// Total known divergences (accepted snapshots, not failures).
     pub known: u64,
+    /// Set when SIGINT or SIGTERM stopped the run before its end.
+    pub interrupted: Option<Interruption>,
+}
+
+/// How a run was interrupted, and how far it got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interruption {
+    /// The signal's name (`SIGINT`, `SIGTERM`).
+    pub signal: &'static str,
+    /// Generated cases checked before it, over every function.
+    pub cases: u64,
+}
+
+impl Interruption {
+    /// The interruption of the current process's run, if a signal interrupted it.
+    pub fn of_run(summary: &RunSummary) -> Option<Interruption> {
+        crate::supervise::interrupted().map(|sig| Interruption {
+            signal: crate::supervise::signal_name(sig),
+            cases: summary.functions.iter().map(|f| f.cases).sum(),
+        })
+    }
 }
 
 /// Consumes events.
@@ -290,11 +323,34 @@ impl<W: Write> HumanReporter<W> {
         let title = match &f.kind {
             FindingKind::Divergence => "DIVERGENCE",
             FindingKind::Nondeterministic { .. } => "NONDETERMINISTIC",
+            FindingKind::HarnessDied { .. } => "HARNESS DIED",
         };
         let origin = match &f.origin {
             Origin::Generated => String::new(),
             Origin::Corpus(p) => format!(" (replayed from {p})"),
         };
+        if let FindingKind::HarnessDied {
+            side,
+            why,
+            last_inputs,
+        } = &f.kind
+        {
+            writeln!(
+                o,
+                "\n{title} {}{origin}\n  the {} harness {why}",
+                f.function,
+                side.as_str()
+            )?;
+            writeln!(
+                o,
+                "  no input makes it do so alone; the last inputs sent were (oldest first):"
+            )?;
+            for call in last_inputs {
+                writeln!(o, "    {call}")?;
+            }
+            writeln!(o, "  (hint: a harness must not exit or write replies outside a call: look for a goroutine or thread that outlives its call, or state kept across calls)")?;
+            return Ok(());
+        }
         writeln!(o, "\n{title} {}{origin}", f.function)?;
         for (name, value) in &f.input {
             writeln!(o, "  input      {name} = {value}")?;
@@ -399,7 +455,17 @@ impl<W: Write> HumanReporter<W> {
             writeln!(self.out, "{}", line.trim_end())?;
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
-        if s.findings == 0 {
+        if let Some(i) = &s.interrupted {
+            writeln!(
+                self.out,
+                "\nresult: interrupted after {} cases by {}, {} finding{} so far (seed {}; not a proof of equivalence)",
+                i.cases,
+                i.signal,
+                s.findings,
+                if s.findings == 1 { "" } else { "s" },
+                s.seed
+            )
+        } else if s.findings == 0 {
             let known = match s.known {
                 0 => String::new(),
                 1 => ", apart from 1 known divergence".to_string(),
@@ -594,6 +660,15 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
             "nondeterministic",
             json!({"side": side.as_str(), "first": first, "then": then}),
         ),
+        FindingKind::HarnessDied { .. } => ("harness-died", serde_json::Value::Null),
+    };
+    let harness_died = match &f.kind {
+        FindingKind::HarnessDied {
+            side,
+            why,
+            last_inputs,
+        } => json!({"side": side.as_str(), "why": why, "last_inputs": last_inputs}),
+        _ => serde_json::Value::Null,
     };
     let origin = match &f.origin {
         Origin::Generated => json!("generated"),
@@ -611,6 +686,7 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
         "function": f.function,
         "kind": kind,
         "nondeterministic": nondeterministic,
+        "harness_died": harness_died,
         "origin": origin,
         "spec_line": f.spec_line,
         "go_call": f.go_call,
@@ -688,7 +764,18 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 let rest = json!({
                     "spec": self.spec,
                     "seed": s.seed,
-                    "result": if s.findings == 0 { "equivalent" } else { "findings" },
+                    "result": if s.interrupted.is_some() {
+                        "interrupted"
+                    } else if s.findings == 0 {
+                        "equivalent"
+                    } else {
+                        "findings"
+                    },
+                    "interrupted": s.interrupted.as_ref().map(|i| json!({
+                        "signal": i.signal,
+                        "cases": i.cases,
+                        "message": format!("interrupted after {} cases", i.cases),
+                    })),
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,

@@ -11,6 +11,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::FromRawFd;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::protocol::{self, Parser, ReplyKind};
 use crate::registry::{Entry, Registry};
@@ -80,10 +82,58 @@ fn protocol_output() -> File {
     }
 }
 
+/// Requests handled so far, watched by [`exit_when_input_ends`].
+static HANDLED: AtomicU64 = AtomicU64::new(0);
+
+/// How long a worker whose input has closed may go without finishing a request before it exits.
+pub const INPUT_END_GRACE: Duration = Duration::from_secs(1);
+
+/// Makes the worker exit once its standard input has closed and it has finished no request for
+/// [`INPUT_END_GRACE`], even while a call is still running: nobody will read that reply. Without
+/// it, a call that loops forever keeps a worker spinning after parity is gone, because the serving
+/// thread never returns to read the end of input. A thread polls the descriptor for the hang-up
+/// (which does not consume input), so the serving loop keeps its buffered fast path.
+fn exit_when_input_ends() {
+    let spawned = std::thread::Builder::new()
+        .name("parity-input-watch".into())
+        .spawn(|| {
+            let mut fd = libc::pollfd {
+                fd: 0,
+                events: 0,
+                revents: 0,
+            };
+            loop {
+                // SAFETY: one valid pollfd; POLLHUP and POLLERR are reported without being asked.
+                let n = unsafe { libc::poll(&mut fd, 1, -1) };
+                if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                    break;
+                }
+                if n < 0
+                    && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+                {
+                    return;
+                }
+            }
+            let mut seen = HANDLED.load(Ordering::Relaxed);
+            loop {
+                std::thread::sleep(INPUT_END_GRACE);
+                let now = HANDLED.load(Ordering::Relaxed);
+                if now == seen {
+                    std::process::exit(0);
+                }
+                seen = now;
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("parity worker: cannot watch for the end of input: {e}");
+    }
+}
+
 /// Serves `registry` on stdio until end of input, then exits 0.
 pub fn serve(registry: &Registry) -> ! {
     let out = protocol_output();
     capture_panics();
+    exit_when_input_ends();
     let code = match serve_on(registry, std::io::stdin().lock(), out) {
         Ok(()) => 0,
         Err(e) => {
@@ -119,6 +169,7 @@ fn serve_on(registry: &Registry, input: impl Read, mut out: impl Write) -> std::
         payload.clear();
         let (id, kind) = handle(registry, &index, &line, &mut payload);
         protocol::write_reply(&mut replies, id, kind, &payload);
+        HANDLED.fetch_add(1, Ordering::Relaxed);
         // Flush only when no more requests are buffered: answers a lone request at once and a
         // pipelined stream in large writes.
         if input.buffer().is_empty() || replies.len() > 1 << 20 {

@@ -328,6 +328,9 @@ impl Target {
                         let why = match f {
                             LaneFailure::Crash(why) => why,
                             LaneFailure::Timeout => "timeout".to_string(),
+                            LaneFailure::Unrequested(line) => {
+                                format!("sent a reply nobody asked for: {line}")
+                            }
                         };
                         if let Err(e) = lane.restart() {
                             fail(e.to_string());

@@ -66,6 +66,7 @@ pub fn annotation(spec: &str, f: &Finding) -> String {
     let kind = match f.kind {
         FindingKind::Divergence => "divergence",
         FindingKind::Nondeterministic { .. } => "nondeterministic",
+        FindingKind::HarnessDied { .. } => "harness death",
     };
     let mut props = format!("file={}", property(spec));
     if let Some(line) = f.spec_line {

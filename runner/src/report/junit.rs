@@ -250,6 +250,7 @@ mod tests {
             ],
             findings: 1,
             known: 0,
+            ..RunSummary::default()
         };
         r.event(&Event::RunFinished(&summary));
         let xml = String::from_utf8(r.out).unwrap();
