@@ -12,6 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/cargo_insta.rs"]
+mod cargo_insta;
+
 struct Project {
     dir: tempfile::TempDir,
     parity: PathBuf,
@@ -77,9 +80,7 @@ impl Project {
     }
 
     fn insta(&self, args: &[&str]) -> Output {
-        let out = Command::new("cargo")
-            .arg("insta")
-            .args(args)
+        let out = cargo_insta::command(args)
             .current_dir(self.root())
             .env_remove("CI")
             .output()
@@ -123,21 +124,8 @@ impl Project {
     }
 }
 
-fn require_cargo_insta() {
-    let found = Command::new("cargo")
-        .args(["insta", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "this test needs the real cargo-insta binary and it is not installed\n\
-         (hint: install it with `cargo install cargo-insta --locked`; .ci/run does this when it is missing)"
-    );
-}
-
 #[test]
 fn a_divergence_goes_from_pending_to_known_to_changed_to_fixed_through_cargo_insta() {
-    require_cargo_insta();
     let p = Project::new();
 
     // 1. A new divergence: the check fails and leaves a pending snapshot beside its entry.
