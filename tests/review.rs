@@ -57,16 +57,19 @@ impl Project {
         std::fs::write(self.root().join("specs/review.toml"), spec).unwrap();
     }
 
-    /// `parity check specs/review.toml` with a fixed seed; `cases` generated inputs (0: replay
-    /// only). CI is off unless `extra` asks for it.
+    /// `parity check specs/review.toml` with a fixed seed and `cases` generated inputs, or with
+    /// 0, `parity corpus replay specs/review.toml` (the corpus alone). CI is off unless `extra`
+    /// asks for it.
     fn check(&self, cases: u64, extra: &[&str], env: &[(&str, &str)]) -> (i32, String) {
         let mut cmd = Command::new(&self.parity);
-        cmd.current_dir(self.root())
-            .args(["check", "specs/review.toml", "--seed", "7", "--jobs", "1"])
-            .args(["--no-times", "--cases", &cases.to_string()])
-            .args(extra)
-            .env_remove("CI")
-            .env("NO_COLOR", "1");
+        cmd.current_dir(self.root());
+        if cases == 0 {
+            cmd.args(["corpus", "replay", "specs/review.toml"]);
+        } else {
+            cmd.args(["check", "specs/review.toml", "--seed", "7", "--jobs", "1"])
+                .args(["--no-times", "--cases", &cases.to_string()]);
+        }
+        cmd.args(extra).env_remove("CI").env("NO_COLOR", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }

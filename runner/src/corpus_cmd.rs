@@ -63,7 +63,7 @@ pub struct ImportGo {
     #[arg(long, default_value = "corpus")]
     pub corpus: PathBuf,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     pub timeout: Duration,
 }
 
@@ -86,7 +86,7 @@ pub struct Replay {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// CI mode: write no pending snapshots; fail on anything not accepted (also on when CI=true).
     #[arg(long)]
@@ -99,7 +99,7 @@ pub struct Reminimize {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// Most minimization candidates tried per entry.
     #[arg(long, env = "PARITY_MAX_SHRINK_ITERS", default_value_t = 4096)]
@@ -115,7 +115,7 @@ pub struct Prune {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// Say what would be removed, remove nothing.
     #[arg(long)]

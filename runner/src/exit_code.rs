@@ -14,6 +14,10 @@ pub enum ExitCode {
     HarnessStartupFailed = 3,
     /// parity itself failed (a bug, or an I/O error such as a corpus that cannot be written).
     InternalError = 4,
+    /// No finding, but some function had no input checked: a harness rejected every generated
+    /// input (for example invalid UTF-8 sent to a Rust `String` parameter), so "equivalent" would
+    /// claim what was never tested.
+    NothingChecked = 5,
 }
 
 impl From<ExitCode> for std::process::ExitCode {

@@ -67,10 +67,35 @@ pub enum Event<'a> {
     },
     /// A confirmed, minimized finding.
     Finding(&'a Finding),
+    /// A call that took longer than `--timeout` but answered when re-run alone with the larger
+    /// confirmation budget: not a finding, never stored.
+    Slow(&'a SlowCall),
     /// A function is done.
     FunctionFinished(&'a FunctionSummary),
     /// The run is done.
     RunFinished(&'a RunSummary),
+}
+
+/// A timeout that did not reproduce: the input answered when run alone with a larger budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlowCall {
+    /// The function.
+    pub function: String,
+    /// The side that timed out.
+    pub side: Side,
+    /// `name = value` per argument, readable.
+    pub input: Vec<(String, String)>,
+    /// The input as a Go call.
+    pub go_call: String,
+    /// How long the re-run took (both sides run at once: the slower side's time).
+    pub took: Duration,
+    /// The per-call timeout it exceeded.
+    pub timeout: Duration,
+    /// The confirmation budget it answered within.
+    pub budget: Duration,
+    /// Every one of the function's first inputs timed out like this, so checking it stopped:
+    /// nothing was checked (see [`FunctionSummary::all_slow`]).
+    pub every_input: bool,
 }
 
 /// What kind of finding.
@@ -87,6 +112,16 @@ pub enum FindingKind {
         first: String,
         /// Its later, different answer.
         then: String,
+    },
+    /// One side crashed or timed out on every one of the function's first inputs, so checking
+    /// the function stopped early: the finding shows the first of them.
+    EveryInputFails {
+        /// The side that failed.
+        side: Side,
+        /// How many inputs were tried, all failing.
+        inputs: u64,
+        /// `crashes` or `times out`.
+        how: &'static str,
     },
 }
 
@@ -182,6 +217,9 @@ pub struct FunctionSummary {
     pub known: u64,
     /// Wall time spent generating and running cases.
     pub elapsed: Duration,
+    /// Every one of the first inputs took longer than `--timeout` (and answered within the
+    /// confirmation budget), so checking stopped with nothing checked.
+    pub all_slow: bool,
 }
 
 impl FunctionSummary {
@@ -207,6 +245,19 @@ pub struct RunSummary {
     pub findings: u64,
     /// Total known divergences (accepted snapshots, not failures).
     pub known: u64,
+}
+
+impl RunSummary {
+    /// The functions for which generation ran but no input was checked: a harness rejected every
+    /// generated input, or every input was slower than `--timeout`. A run with such a function
+    /// and no finding ends with [`crate::exit_code::ExitCode::NothingChecked`], not "equivalent".
+    pub fn unchecked(&self) -> Vec<&str> {
+        self.functions
+            .iter()
+            .filter(|f| f.all_slow || (f.cases > 0 && f.rejected >= f.cases))
+            .map(|f| f.function.as_str())
+            .collect()
+    }
 }
 
 /// Consumes events.
@@ -252,6 +303,7 @@ impl<W: Write> HumanReporter<W> {
         let title = match &f.kind {
             FindingKind::Divergence => "DIVERGENCE",
             FindingKind::Nondeterministic { .. } => "NONDETERMINISTIC",
+            FindingKind::EveryInputFails { .. } => "EVERY INPUT FAILS",
         };
         let origin = match &f.origin {
             Origin::Generated => String::new(),
@@ -263,7 +315,17 @@ impl<W: Write> HumanReporter<W> {
         }
         writeln!(o, "  go call    {}", f.go_call)?;
         writeln!(o, "  rust call  {}", f.rust_call)?;
-        if let FindingKind::Nondeterministic { side, first, then } = &f.kind {
+        if let FindingKind::EveryInputFails { side, inputs, how } = &f.kind {
+            writeln!(
+                o,
+                "  every input {how}: the {} side failed on each of the first {inputs} inputs, so checking {} stopped early",
+                side.as_str(),
+                f.function
+            )?;
+            writeln!(o, "  go         {}", indent_rest(&f.go, 13))?;
+            writeln!(o, "  rust       {}", indent_rest(&f.rust, 13))?;
+            writeln!(o, "  (hint: the {} side fails before the code under test can answer; run the call above by hand)", side.as_str())?;
+        } else if let FindingKind::Nondeterministic { side, first, then } = &f.kind {
             writeln!(
                 o,
                 "  the {} side answered the same input differently when asked again:",
@@ -327,6 +389,39 @@ impl<W: Write> HumanReporter<W> {
         Ok(())
     }
 
+    fn slow(&mut self, s: &SlowCall) -> std::io::Result<()> {
+        let o = &mut self.out;
+        let took = if self.style.no_times {
+            "longer than --timeout".to_string()
+        } else {
+            format!("{:.3}s", s.took.as_secs_f64())
+        };
+        writeln!(
+            o,
+            "\nSLOW {}: the {} side took {took} on this input, over --timeout {}s, but answered within {}s when run alone: not a finding",
+            s.function,
+            s.side.as_str(),
+            s.timeout.as_secs_f64(),
+            s.budget.as_secs_f64()
+        )?;
+        for (name, value) in &s.input {
+            writeln!(o, "  input      {name} = {value}")?;
+        }
+        writeln!(o, "  go call    {}", s.go_call)?;
+        if s.every_input {
+            writeln!(
+                o,
+                "  every one of the first inputs was this slow, so checking {} stopped with nothing checked",
+                s.function
+            )?;
+        }
+        writeln!(
+            o,
+            "  (hint: raise --timeout above the time a call really takes; current: {}s)",
+            s.timeout.as_secs_f64()
+        )
+    }
+
     fn summary(&mut self, s: &RunSummary) -> std::io::Result<()> {
         let width = s
             .functions
@@ -361,7 +456,15 @@ impl<W: Write> HumanReporter<W> {
             writeln!(self.out, "{}", line.trim_end())?;
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
-        if s.findings == 0 {
+        let unchecked = s.unchecked();
+        if s.findings == 0 && !unchecked.is_empty() {
+            writeln!(
+                self.out,
+                "\nresult: nothing checked for {}: every generated input was rejected by a harness or slower than --timeout, so nothing can be called equivalent (seed {})\n  (hint: a Rust `String` parameter rejects invalid UTF-8: take `Vec<u8>` or drop `invalid_utf8`; narrow the spec's hints to inputs both sides accept; or raise --timeout)",
+                unchecked.join(", "),
+                s.seed
+            )
+        } else if s.findings == 0 {
             let known = match s.known {
                 0 => String::new(),
                 1 => ", apart from 1 known divergence".to_string(),
@@ -476,6 +579,10 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 self.clear_progress();
                 self.finding(f)
             }
+            Event::Slow(slow) => {
+                self.clear_progress();
+                self.slow(slow)
+            }
             Event::FunctionFinished(_) => {
                 self.clear_progress();
                 Ok(())
@@ -495,6 +602,7 @@ pub struct JsonReporter<W: Write> {
     findings: Vec<serde_json::Value>,
     fixed: Vec<serde_json::Value>,
     known: Vec<serde_json::Value>,
+    slow: Vec<serde_json::Value>,
     spec: String,
 }
 
@@ -507,6 +615,7 @@ impl<W: Write> JsonReporter<W> {
             findings: vec![],
             fixed: vec![],
             known: vec![],
+            slow: vec![],
             spec: String::new(),
         }
     }
@@ -521,6 +630,7 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
             "nondeterministic",
             json!({"side": side.as_str(), "first": first, "then": then}),
         ),
+        FindingKind::EveryInputFails { .. } => ("every-input-fails", serde_json::Value::Null),
     };
     let origin = match &f.origin {
         Origin::Generated => json!("generated"),
@@ -534,10 +644,17 @@ pub fn finding_json(f: &Finding) -> serde_json::Value {
         };
         json!({"accepted": s.accepted, "tried": s.tried, "stopped": stopped})
     });
+    let every_input_fails = match &f.kind {
+        FindingKind::EveryInputFails { side, inputs, how } => {
+            json!({"side": side.as_str(), "inputs": inputs, "how": how})
+        }
+        _ => serde_json::Value::Null,
+    };
     json!({
         "function": f.function,
         "kind": kind,
         "nondeterministic": nondeterministic,
+        "every_input_fails": every_input_fails,
         "origin": origin,
         "input": f.input.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
         "go_call": f.go_call,
@@ -569,6 +686,21 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 self.spec = spec.display().to_string().replace('\\', "/")
             }
             Event::Finding(f) => self.findings.push(finding_json(f)),
+            Event::Slow(slow) => {
+                let mut v = json!({
+                    "function": slow.function,
+                    "side": slow.side.as_str(),
+                    "input": slow.input.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                    "go_call": slow.go_call,
+                    "timeout_seconds": slow.timeout.as_secs_f64(),
+                    "budget_seconds": slow.budget.as_secs_f64(),
+                    "every_input": slow.every_input,
+                });
+                if !self.style.no_times {
+                    v["seconds"] = json!(slow.took.as_secs_f64());
+                }
+                self.slow.push(v);
+            }
             Event::CorpusFixed { function, path } => self
                 .fixed
                 .push(json!({"function": function, "corpus_file": path})),
@@ -599,6 +731,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                             "fixed": f.fixed,
                             "findings": f.findings,
                             "known": f.known,
+                            "all_slow": f.all_slow,
                         });
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
@@ -610,8 +743,15 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 let doc = json!({
                     "spec": self.spec,
                     "seed": s.seed,
-                    "result": if s.findings == 0 { "equivalent" } else { "findings" },
+                    "result": if s.findings > 0 {
+                        "findings"
+                    } else if !s.unchecked().is_empty() {
+                        "nothing-checked"
+                    } else {
+                        "equivalent"
+                    },
                     "findings": self.findings,
+                    "slow": self.slow,
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,
