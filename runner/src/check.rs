@@ -241,12 +241,18 @@ fn check_function(
 
     // One nondeterminism finding per side is enough: every further input would only repeat it.
     let mut flaky_sides: Vec<Side> = Vec::new();
-    for d in pick_for_minimizing(diverging) {
-        // A timeout is believed only if it happens again with a larger budget.
+    for mut d in pick_for_minimizing(diverging) {
+        // A timeout is believed only if it happens again with a larger budget; a slow input may
+        // still diverge once it has answered.
         if let Some(side) = slow::timed_out_side(&d.divergence) {
-            if let Some(s) = slow::confirm_timeout(fun, opts, &mut execs[0], &d.input, side)? {
+            if let Some((s, go, rust)) =
+                slow::confirm_timeout(fun, opts, &mut execs[0], &d.input, side)?
+            {
                 reporter.event(&Event::Slow(&s));
-                continue;
+                match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                    Verdict::Diverge(div) => d.divergence = div,
+                    _ => continue,
+                }
             }
         }
         if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {

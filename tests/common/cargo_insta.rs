@@ -85,7 +85,7 @@ fn install_cached() -> PathBuf {
     // Blocks while another test (or test binary) installs; released when `lock` is dropped.
     lock.lock().expect("locking target/tools/cargo-insta.lock");
     let installed = |exe: &Path| {
-        works(&mut Command::new(exe).arg("--version")).is_some_and(|v| v.contains(&version))
+        works(Command::new(exe).arg("--version")).is_some_and(|v| v.contains(&version))
     };
     if !installed(&exe) {
         let out = Command::new("cargo")

@@ -59,25 +59,26 @@ pub(crate) fn run_with_budget(
 }
 
 /// Re-runs `input`, on which `side` timed out, alone with the confirmation budget. `None`: it
-/// still times out, a real timeout. `Some`: it answered, the slow call to report instead.
+/// still times out, a real timeout. `Some`: it answered, the slow call to report instead, with
+/// both outcomes of the re-run (which may still diverge, in another way).
 pub(crate) fn confirm_timeout(
     fun: &FunctionSpec,
     opts: &CheckOptions,
     exec: &mut Executor,
     input: &[Value],
     side: Side,
-) -> Result<Option<SlowCall>, StartError> {
+) -> Result<Option<(SlowCall, Outcome, Outcome)>, StartError> {
     let started = Instant::now();
     let (go, rust) = run_with_budget(fun, opts, exec, &[input.to_vec()])?.remove(0);
     let took = started.elapsed();
     let again = match side {
-        Side::Go => go,
-        Side::Rust => rust,
+        Side::Go => &go,
+        Side::Rust => &rust,
     };
     if again.class() == Class::Timeout {
         return Ok(None);
     }
-    Ok(Some(SlowCall {
+    let slow = SlowCall {
         function: fun.name.clone(),
         side,
         input: fun
@@ -91,7 +92,8 @@ pub(crate) fn confirm_timeout(
         timeout: opts.timeout,
         budget: confirm_budget(opts.timeout),
         every_input: false,
-    }))
+    };
+    Ok(Some((slow, go, rust)))
 }
 
 /// Why a function's check stopped after its first inputs.
@@ -154,7 +156,7 @@ pub(crate) fn probe(
     };
     let timeouts = pairs.iter().filter(|p| mine(p) == Class::Timeout).count();
     if let Some(i) = pairs.iter().position(|p| mine(p) == Class::Timeout) {
-        if let Some(mut slow) = confirm_timeout(fun, opts, exec, &inputs[i], side)? {
+        if let Some((mut slow, _, _)) = confirm_timeout(fun, opts, exec, &inputs[i], side)? {
             if timeouts == pairs.len() {
                 slow.every_input = true;
                 return Ok((found, Some(Stop::AllSlow(slow))));
