@@ -185,15 +185,13 @@ fn the_corpus_is_replayed_first_and_a_still_diverging_entry_is_reported_from_it(
     // A run with no generated cases still finds them: the corpus is replayed.
     let replay = parity(
         &[
-            "check",
+            "corpus",
+            "replay",
             "specs/example-naive.toml",
             "--function",
             "Truncate",
-            "--cases",
-            "0",
             "--format",
             "json",
-            "--no-times",
         ],
         corpus.path(),
     );
@@ -247,15 +245,13 @@ fn a_corpus_entry_that_now_agrees_is_reported_as_fixed_and_does_not_fail_the_run
     .unwrap();
     let out = parity(
         &[
-            "check",
+            "corpus",
+            "replay",
             "specs/example.toml",
             "--function",
             "Truncate",
-            "--cases",
-            "0",
             "--format",
             "json",
-            "--no-times",
         ],
         corpus.path(),
     );

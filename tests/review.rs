@@ -12,6 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/cargo_insta.rs"]
+mod cargo_insta;
+
 struct Project {
     dir: tempfile::TempDir,
     parity: PathBuf,
@@ -54,16 +57,19 @@ impl Project {
         std::fs::write(self.root().join("specs/review.toml"), spec).unwrap();
     }
 
-    /// `parity check specs/review.toml` with a fixed seed; `cases` generated inputs (0: replay
-    /// only). CI is off unless `extra` asks for it.
+    /// `parity check specs/review.toml` with a fixed seed and `cases` generated inputs, or with
+    /// 0, `parity corpus replay specs/review.toml` (the corpus alone). CI is off unless `extra`
+    /// asks for it.
     fn check(&self, cases: u64, extra: &[&str], env: &[(&str, &str)]) -> (i32, String) {
         let mut cmd = Command::new(&self.parity);
-        cmd.current_dir(self.root())
-            .args(["check", "specs/review.toml", "--seed", "7", "--jobs", "1"])
-            .args(["--no-times", "--cases", &cases.to_string()])
-            .args(extra)
-            .env_remove("CI")
-            .env("NO_COLOR", "1");
+        cmd.current_dir(self.root());
+        if cases == 0 {
+            cmd.args(["corpus", "replay", "specs/review.toml"]);
+        } else {
+            cmd.args(["check", "specs/review.toml", "--seed", "7", "--jobs", "1"])
+                .args(["--no-times", "--cases", &cases.to_string()]);
+        }
+        cmd.args(extra).env_remove("CI").env("NO_COLOR", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -77,9 +83,7 @@ impl Project {
     }
 
     fn insta(&self, args: &[&str]) -> Output {
-        let out = Command::new("cargo")
-            .arg("insta")
-            .args(args)
+        let out = cargo_insta::command(args)
             .current_dir(self.root())
             .env_remove("CI")
             .output()
@@ -123,21 +127,8 @@ impl Project {
     }
 }
 
-fn require_cargo_insta() {
-    let found = Command::new("cargo")
-        .args(["insta", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "this test needs the real cargo-insta binary and it is not installed\n\
-         (hint: install it with `cargo install cargo-insta --locked`; .ci/run does this when it is missing)"
-    );
-}
-
 #[test]
 fn a_divergence_goes_from_pending_to_known_to_changed_to_fixed_through_cargo_insta() {
-    require_cargo_insta();
     let p = Project::new();
 
     // 1. A new divergence: the check fails and leaves a pending snapshot beside its entry.

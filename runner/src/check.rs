@@ -215,6 +215,8 @@ struct Explored {
     elapsed: Duration,
     /// The run was interrupted during the generation phase: `cases` counts what was checked.
     interrupted: bool,
+    /// Set when the function's first inputs stopped its check (see `slow.rs`).
+    stop: Option<slow::Stop>,
 }
 
 fn check_function(
@@ -257,13 +259,36 @@ fn check_function(
         d.index += offset;
     }
     let mut diverging = extra;
-    diverging.append(&mut explored.diverging);
+    match explored.stop.take() {
+        Some(slow::Stop::EveryInputFails(f)) => {
+            fs.findings += 1;
+            reporter.event(&Event::Finding(&f));
+        }
+        Some(slow::Stop::AllSlow(s)) => {
+            fs.all_slow = true;
+            reporter.event(&Event::Slow(&s));
+        }
+        None => diverging.append(&mut explored.diverging),
+    }
     // No silent deaths: a harness that died after replying or spoke unasked (check/deaths.rs).
     let unpinned = deaths::collect(fun, execs, offset + fs.cases, &mut diverging)?;
 
     // One nondeterminism finding per side is enough: every further input would only repeat it.
     let mut flaky_sides: Vec<Side> = Vec::new();
-    for d in pick_for_minimizing(diverging) {
+    for mut d in pick_for_minimizing(diverging) {
+        // A timeout is believed only if it happens again with a larger budget; a slow input may
+        // still diverge once it has answered.
+        if let Some(side) = slow::timed_out_side(&d.divergence) {
+            if let Some((s, go, rust)) =
+                slow::confirm_timeout(fun, opts, &mut execs[0], &d.input, side)?
+            {
+                reporter.event(&Event::Slow(&s));
+                match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                    Verdict::Diverge(div) => d.divergence = div,
+                    _ => continue,
+                }
+            }
+        }
         if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
             if let FindingKind::Nondeterministic { side, .. } = &f.kind {
                 if flaky_sides.contains(side) {
@@ -456,9 +481,19 @@ fn explore(
     let started = Instant::now();
     let deadline = opts.time.map(|t| started + t);
     let total = opts.cases.unwrap_or(u64::MAX);
+    // The first inputs alone first: a function failing on every one of them stops here.
+    let (probed, stop) = slow::probe(fun, opts, &mut execs[0], total)?;
+    if stop.is_some() {
+        return Ok(Explored {
+            elapsed: started.elapsed(),
+            stop,
+            ..probed
+        });
+    }
+    let skip = probed.cases;
     let next_chunk = AtomicU64::new(0);
-    let done_cases = AtomicU64::new(0);
-    let results: Mutex<Vec<Explored>> = Mutex::new(Vec::new());
+    let done_cases = AtomicU64::new(skip);
+    let results: Mutex<Vec<Explored>> = Mutex::new(vec![probed]);
     let error: Mutex<Option<StartError>> = Mutex::new(None);
     let (finished_tx, finished_rx) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
@@ -467,7 +502,9 @@ fn explore(
                 (&next_chunk, &done_cases, &results, &error);
             let finished = finished_tx.clone();
             s.spawn(move || {
-                let mine = explore_job(fun, opts, exec, deadline, total, next_chunk, done_cases);
+                let mine = explore_job(
+                    fun, opts, exec, deadline, total, skip, next_chunk, done_cases,
+                );
                 match mine {
                     Ok(mine) => results.lock().unwrap().push(mine),
                     Err(e) => *error.lock().unwrap() = Some(e),
@@ -526,13 +563,16 @@ fn explore(
     Ok(all)
 }
 
-/// One job's share of the generation phase: claims chunks until the budget is spent.
+/// One job's share of the generation phase: claims chunks until the budget is spent. The first
+/// `skip` inputs of chunk 0 were run already (by the probe).
+#[allow(clippy::too_many_arguments)]
 fn explore_job(
     fun: &FunctionSpec,
     opts: &CheckOptions,
     exec: &mut Executor,
     deadline: Option<Instant>,
     total: u64,
+    skip: u64,
     next_chunk: &AtomicU64,
     done_cases: &AtomicU64,
 ) -> Result<Explored, StartError> {
@@ -547,7 +587,16 @@ fn explore_job(
             return Ok(mine);
         }
         let n = CHUNK.min(total - first);
-        let inputs = chunk_inputs(fun, opts.seed, c, n);
+        let mut inputs = chunk_inputs(fun, opts.seed, c, n);
+        let (first, n) = if c == 0 {
+            inputs.drain(..(skip as usize).min(inputs.len()));
+            (skip, n.saturating_sub(skip))
+        } else {
+            (first, n)
+        };
+        if inputs.is_empty() {
+            continue;
+        }
         let pairs = exec.run(fun, &inputs, false)?;
         sort_pairs(fun, first, inputs, pairs, &mut mine);
         mine.cases += n;
@@ -596,13 +645,18 @@ pub(crate) fn confirm_and_minimize(
     if reported.contains(&d.input) {
         return Ok(None);
     }
-    // Confirm: the same input, asked again on both sides, must get the same answers.
+    // Confirm: the same input, asked again on both sides, must get the same answers. Unless a
+    // side timed out (and still did with the larger budget), with the larger budget: a re-run
+    // that is only slow is not nondeterminism.
     let repeated: Vec<Vec<Value>> = vec![d.input.clone(); CONFIRM_RUNS + 1];
-    let answers: Vec<(Outcome, Outcome)> = exec
-        .run(fun, &repeated, true)?
-        .into_iter()
-        .map(outcomes)
-        .collect();
+    let answers: Vec<(Outcome, Outcome)> = if slow::timed_out_side(&d.divergence).is_some() {
+        exec.run(fun, &repeated, true)?
+            .into_iter()
+            .map(outcomes)
+            .collect()
+    } else {
+        slow::run_with_budget(fun, opts, exec, &repeated)?
+    };
     let (go0, rust0) = answers[0].clone();
     for (go, rust) in &answers[1..] {
         for (side, first, then) in [(Side::Go, &go0, go), (Side::Rust, &rust0, rust)] {
@@ -637,9 +691,16 @@ pub(crate) fn confirm_and_minimize(
         exec.run(fun, std::slice::from_ref(&shrunk.input), true)?
             .remove(0),
     );
+    // A minimized timeout must be a real one too.
+    let slow_shrunk = match slow::timed_out_side(&original) {
+        Some(side) if shrunk.input != d.input => {
+            slow::confirm_timeout(fun, opts, exec, &shrunk.input, side)?.is_some()
+        }
+        _ => false,
+    };
     let (input, go, rust, divergence) =
         match compare::compare(&fun.compare, &fun.results, &go, &rust) {
-            Verdict::Diverge(div) => (shrunk.input, go, rust, div),
+            Verdict::Diverge(div) if !slow_shrunk => (shrunk.input, go, rust, div),
             _ => (d.input, go0, rust0, original),
         };
     if reported.contains(&input) {
@@ -850,5 +911,6 @@ fn display_path(p: &Path) -> String {
 }
 
 mod deaths;
+mod slow;
 #[cfg(test)]
 mod tests;

@@ -56,11 +56,12 @@ pub struct CheckArgs {
     /// Seed of the input generation (default: random; printed so a run can be reproduced).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Generated cases per function [default: 20000, or unlimited when --time is given].
-    #[arg(long)]
+    /// Generated cases per function [default: 20000, or unlimited when --time is given]; at
+    /// least 1 (`parity corpus replay` replays the corpus alone).
+    #[arg(long, value_parser = parse_cases)]
     pub cases: Option<u64>,
-    /// Time budget per function, e.g. `30s`, `2m`, `500ms`.
-    #[arg(long, value_parser = parse_duration)]
+    /// Time budget per function, e.g. `30s`, `2m`, `500ms`; positive.
+    #[arg(long, value_parser = parse_positive_duration)]
     pub time: Option<Duration>,
     /// Check only this function (its spec name).
     #[arg(long)]
@@ -81,9 +82,15 @@ pub struct CheckArgs {
 /// and the output.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Per-call timeout; a call that takes longer is a `timeout` finding.
-    #[arg(long, value_parser = parse_duration, default_value = "2s")]
+    /// Per-call timeout; positive. A call that takes longer is re-run alone with a budget of 10
+    /// times the timeout (at least 1 s): a `timeout` finding if it still does not answer, else
+    /// reported as slow (not a finding).
+    #[arg(long, value_parser = parse_positive_duration, default_value = "2s")]
     pub timeout: Duration,
+    /// How long to wait for a harness's handshake line at start-up (env:
+    /// PARITY_HANDSHAKE_TIMEOUT).
+    #[arg(long, env = "PARITY_HANDSHAKE_TIMEOUT", value_parser = parse_positive_duration, default_value = "10s")]
+    pub handshake_timeout: Duration,
     /// Most minimization candidates tried per divergence (env: PARITY_MAX_SHRINK_ITERS).
     #[arg(long, env = "PARITY_MAX_SHRINK_ITERS", default_value_t = 4096)]
     pub max_shrink_iters: u64,
@@ -115,6 +122,32 @@ impl RunArgs {
             max_time: self.max_shrink_time,
         }
     }
+}
+
+/// Parses a duration that must be more than zero (`--timeout`, `--time`): a zero budget would
+/// check nothing, or wait for nothing and call every input a timeout.
+pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{s}` is zero, but it must be positive\n(hint: give a positive duration such as 500ms, 2s or 1m)"
+        ));
+    }
+    Ok(d)
+}
+
+/// Parses `--cases`: a number of at least 1.
+fn parse_cases(s: &str) -> Result<u64, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of cases"))?;
+    if n == 0 {
+        return Err(format!(
+            "`{s}` would check no input at all\n(hint: give at least 1; to replay the stored corpus alone, run `parity corpus replay SPEC`)"
+        ));
+    }
+    Ok(n)
 }
 
 /// Parses `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds.
@@ -185,6 +218,7 @@ pub fn main(registry: Registry) -> std::process::ExitCode {
 }
 
 fn check_command(args: CheckArgs) -> ExitCode {
+    crate::execute::set_handshake_timeout(args.run.handshake_timeout);
     let exe = match std::env::current_exe() {
         Ok(p) => p,
         Err(e) => {
@@ -279,6 +313,9 @@ pub(crate) fn finish(result: Result<RunSummary, impl RunError>) -> ExitCode {
         Ok(summary) if summary.interrupted.is_some() => {
             ExitCode::interrupted_by(crate::supervise::interrupted().unwrap_or(libc::SIGINT))
         }
+        Ok(summary) if summary.findings == 0 && !summary.unchecked().is_empty() => {
+            ExitCode::NothingChecked
+        }
         Ok(summary) if summary.findings == 0 => ExitCode::Equivalent,
         Ok(_) => ExitCode::DivergencesFound,
         Err(e) => fail(&e),
@@ -309,5 +346,48 @@ mod tests {
         assert!(parse_duration("5 parsecs")
             .unwrap_err()
             .contains("unknown unit"));
+    }
+
+    #[test]
+    fn a_zero_timeout_time_budget_or_case_count_is_refused_with_the_fix() {
+        for zero in ["0s", "0", "0ms", "0.0s"] {
+            let e = parse_positive_duration(zero).unwrap_err();
+            assert!(e.contains("must be positive") && e.contains("hint"), "{e}");
+        }
+        assert_eq!(
+            parse_positive_duration("1ms").unwrap(),
+            Duration::from_millis(1)
+        );
+        let e = parse_cases("0").unwrap_err();
+        assert!(e.contains("parity corpus replay"), "{e}");
+        assert_eq!(parse_cases("5").unwrap(), 5);
+    }
+
+    #[test]
+    fn a_run_that_checked_no_input_of_a_function_is_not_equivalent() {
+        use crate::report::FunctionSummary;
+        let summary = |rejected: u64, all_slow: bool, findings: u64| RunSummary {
+            functions: vec![FunctionSummary {
+                function: "F".into(),
+                cases: 100,
+                rejected,
+                all_slow,
+                findings,
+                ..FunctionSummary::default()
+            }],
+            findings,
+            ..RunSummary::default()
+        };
+        let code = |s: RunSummary| finish(Ok::<_, CheckError>(s));
+        assert_eq!(code(summary(99, false, 0)), ExitCode::Equivalent);
+        assert_eq!(code(summary(100, false, 0)), ExitCode::NothingChecked);
+        assert_eq!(code(summary(0, true, 0)), ExitCode::NothingChecked);
+        assert_eq!(code(summary(100, false, 1)), ExitCode::DivergencesFound);
+        // A replay generates nothing: zero cases is not "nothing checked".
+        let replay = RunSummary {
+            functions: vec![FunctionSummary::default()],
+            ..RunSummary::default()
+        };
+        assert_eq!(code(replay), ExitCode::Equivalent);
     }
 }

@@ -64,7 +64,7 @@ pub struct ImportGo {
     #[arg(long)]
     pub corpus: Option<PathBuf>,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     pub timeout: Duration,
 }
 
@@ -95,11 +95,14 @@ pub struct Replay {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// CI mode: write no pending snapshots; fail on anything not accepted (also on when CI=true).
     #[arg(long)]
     ci: bool,
+    /// Output format (durations are always left out).
+    #[arg(long, value_enum, default_value_t = crate::cli::Format::Human)]
+    format: crate::cli::Format,
 }
 
 /// Arguments of `parity corpus reminimize`.
@@ -108,7 +111,7 @@ pub struct Reminimize {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// Most minimization candidates tried per entry.
     #[arg(long, env = "PARITY_MAX_SHRINK_ITERS", default_value_t = 4096)]
@@ -124,7 +127,7 @@ pub struct Prune {
     #[command(flatten)]
     common: Common,
     /// Per-call timeout.
-    #[arg(long, value_parser = crate::cli::parse_duration, default_value = "2s")]
+    #[arg(long, value_parser = crate::cli::parse_positive_duration, default_value = "2s")]
     timeout: Duration,
     /// Say what would be removed, remove nothing.
     #[arg(long)]
@@ -287,7 +290,15 @@ fn import_go(i: &ImportGo) -> Result<ExitCode, CheckError> {
         max_iters: 4096,
         max_time: Duration::from_secs(30),
     };
-    check_without_generation(&common, i.timeout, shrink, snapshot::ci_from_env(), inputs)
+    let format = crate::cli::Format::Human;
+    check_without_generation(
+        &common,
+        i.timeout,
+        shrink,
+        snapshot::ci_from_env(),
+        inputs,
+        format,
+    )
 }
 
 fn replay(r: &Replay) -> Result<ExitCode, CheckError> {
@@ -296,7 +307,7 @@ fn replay(r: &Replay) -> Result<ExitCode, CheckError> {
         max_time: Duration::ZERO,
     };
     let ci = r.ci || snapshot::ci_from_env();
-    check_without_generation(&r.common, r.timeout, shrink, ci, Vec::new())
+    check_without_generation(&r.common, r.timeout, shrink, ci, Vec::new(), r.format)
 }
 
 /// A `check` that generates nothing: it replays the corpus, then runs `extra_inputs`.
@@ -306,6 +317,7 @@ fn check_without_generation(
     shrink: Budget,
     ci: bool,
     extra_inputs: Vec<Vec<Value>>,
+    format: crate::cli::Format,
 ) -> Result<ExitCode, CheckError> {
     let opts = CheckOptions {
         spec_path: common.spec.clone(),
@@ -321,7 +333,7 @@ fn check_without_generation(
         ci,
         extra_inputs,
     };
-    let mut reporter = crate::cli::reporter(crate::cli::Format::Human, true);
+    let mut reporter = crate::cli::reporter(format, true);
     let result = check::run(&opts, reporter.as_mut());
     drop(reporter);
     Ok(crate::cli::finish(result))

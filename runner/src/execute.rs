@@ -30,7 +30,66 @@ pub const TARGET_BATCH: Duration = Duration::from_millis(20);
 const MAX_BATCH: usize = 4096;
 const MAX_LINE: usize = 64 << 20;
 const STDERR_TAIL: usize = 64 << 10;
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a harness may take to print its handshake line unless `--handshake-timeout` or
+/// `PARITY_HANDSHAKE_TIMEOUT` says otherwise: long enough for a slow start, short enough that a
+/// harness that never speaks the protocol is reported soon.
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The handshake wait set by the command line (`--handshake-timeout`), in milliseconds; 0: unset.
+static HANDSHAKE_TIMEOUT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Bytes of a harness's stdout kept to say what it printed instead of a handshake.
+const SEEN_STDOUT: usize = 200;
+
+/// Sets how long every harness started from now on may take to print its handshake.
+pub fn set_handshake_timeout(timeout: Duration) {
+    let ms = u64::try_from(timeout.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    HANDSHAKE_TIMEOUT_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The handshake wait: set by [`set_handshake_timeout`], else `PARITY_HANDSHAKE_TIMEOUT`, else
+/// [`DEFAULT_HANDSHAKE_TIMEOUT`].
+pub fn handshake_timeout() -> Duration {
+    match HANDSHAKE_TIMEOUT_MS.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => std::env::var("PARITY_HANDSHAKE_TIMEOUT")
+            .ok()
+            .and_then(|v| crate::cli::parse_positive_duration(&v).ok())
+            .unwrap_or(DEFAULT_HANDSHAKE_TIMEOUT),
+        ms => Duration::from_millis(ms),
+    }
+}
+
+/// A reader that keeps the first [`SEEN_STDOUT`] bytes that pass through it.
+struct Recording<R> {
+    inner: R,
+    seen: Arc<Mutex<Vec<u8>>>,
+}
+
+impl<R: Read> Read for Recording<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.seen.lock().unwrap();
+        let room = SEEN_STDOUT.saturating_sub(seen.len()).min(n);
+        seen.extend_from_slice(&buf[..room]);
+        Ok(n)
+    }
+}
+
+/// What a harness printed on stdout before its handshake wait ran out, for the error message.
+fn seen_text(seen: &[u8]) -> String {
+    if seen.is_empty() {
+        return "nothing on stdout".to_string();
+    }
+    let shown: String = String::from_utf8_lossy(seen)
+        .chars()
+        .flat_map(char::escape_debug)
+        .collect();
+    let more = if seen.len() >= SEEN_STDOUT { "…" } else { "" };
+    format!(
+        "{} bytes on stdout but no complete line: \"{shown}{more}\"",
+        seen.len()
+    )
+}
 
 /// How to start one harness.
 #[derive(Clone, Debug)]
@@ -152,7 +211,11 @@ impl Lane {
                 },
             )?;
         let stdin = child.stdin.take().expect("piped stdin");
-        let mut stdout = child.stdout.take().expect("piped stdout");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut stdout = Recording {
+            inner: child.stdout.take().expect("piped stdout"),
+            seen: seen.clone(),
+        };
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
 
         let (to_child, writer_rx) = mpsc::channel::<Vec<u8>>();
@@ -196,7 +259,8 @@ impl Lane {
                 stderr: lane.stderr_tail(),
             }
         };
-        match lane.next_line(Instant::now() + HANDSHAKE_TIMEOUT) {
+        let wait = handshake_timeout();
+        match lane.next_line(Instant::now() + wait) {
             Ok(line) => match protocol::parse_handshake(&line) {
                 Ok(hs) => lane.handshake = hs,
                 Err(e) => return Err(fail(&mut lane, e)),
@@ -205,10 +269,22 @@ impl Lane {
                 return Err(fail(&mut lane, why))
             }
             Err(LaneFailure::Timeout) => {
+                let seen = seen_text(&seen.lock().unwrap());
+                let stderr = if lane.stderr_tail().trim().is_empty() {
+                    ", nothing on stderr"
+                } else {
+                    ""
+                };
                 return Err(fail(
                     &mut lane,
-                    format!("no handshake within {}s", HANDSHAKE_TIMEOUT.as_secs()),
-                ))
+                    format!(
+                        "no handshake within {:.1}s; received {seen}{stderr}\n\
+                         (hint: a harness must print its handshake line first: Go calls \
+                         harness.Serve(), Rust calls parity::main; if it is only slow to start, \
+                         raise --handshake-timeout or PARITY_HANDSHAKE_TIMEOUT)",
+                        wait.as_secs_f64()
+                    ),
+                ));
             }
         }
         Ok(lane)
@@ -491,6 +567,12 @@ impl Executor {
         })
     }
 
+    /// Sets the per-call timeout (for example a larger one to confirm a timeout); returns the
+    /// previous one.
+    pub fn set_timeout(&mut self, timeout: Duration) -> Duration {
+        std::mem::replace(&mut self.timeout, timeout)
+    }
+
     /// The handshake of one side.
     pub fn handshake(&self, side: Side) -> &Handshake {
         match side {
@@ -545,6 +627,7 @@ impl Executor {
         out: &mut Vec<CasePair>,
     ) -> Result<(), StartError> {
         let types = fun.arg_types();
+        let rust_types = fun.rust_arg_types();
         let first_id = self.next_id;
         self.next_id += inputs.len() as u64;
         let mut go_buf = Vec::with_capacity(inputs.len() * 48);
@@ -552,7 +635,7 @@ impl Executor {
         for (i, args) in inputs.iter().enumerate() {
             let id = first_id + i as u64;
             protocol::write_request(&mut go_buf, id, &fun.go_name, args, &types);
-            protocol::write_request(&mut rust_buf, id, &fun.rust_name, args, &types);
+            protocol::write_request(&mut rust_buf, id, &fun.rust_name, args, &rust_types);
         }
         self.go.send(go_buf);
         self.rust.send(rust_buf);
@@ -612,7 +695,10 @@ impl Executor {
         };
         let hung = matches!(failure, LaneFailure::Timeout);
         let mut explained = false;
-        let types = fun.arg_types();
+        let types = match side {
+            Side::Go => fun.arg_types(),
+            Side::Rust => fun.rust_arg_types(),
+        };
         let name = match side {
             Side::Go => &fun.go_name,
             Side::Rust => &fun.rust_name,
@@ -704,22 +790,21 @@ fn collect(lane: &mut Lane, first_id: u64, n: usize, timeout: Duration) -> Vec<R
 }
 
 fn pair(fun: &FunctionSpec, go: Reply, rust: Reply, decode_all: bool) -> CasePair {
-    if !decode_all {
+    // Bytes returned for a spec string are encoded as hex, Go's string as text: equal payloads
+    // would mean nothing (`"ab"` is both the text ab and the byte 0xab).
+    if !decode_all && fun.rust_results.is_empty() {
         if let (Reply::Got(gk, gp), Reply::Got(rk, rp)) = (&go, &rust) {
             if gk == rk && gp == rp {
                 return CasePair::Identical;
             }
         }
     }
-    CasePair::Outcomes(
-        decode(fun, go, false),
-        decode(fun, rust, fun.rust_none_is_error),
-    )
+    CasePair::Outcomes(decode(fun, go, Side::Go), decode(fun, rust, Side::Rust))
 }
 
-fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
+fn decode(fun: &FunctionSpec, reply: Reply, side: Side) -> Outcome {
     match reply {
-        Reply::Got(kind, payload) => decode_reply(fun, kind, &payload, none_is_error),
+        Reply::Got(kind, payload) => decode_reply(fun, side, kind, &payload),
         Reply::Failed(LaneFailure::Crash(why)) => Outcome::Crash(why),
         Reply::Failed(LaneFailure::Timeout) => Outcome::Timeout,
         Reply::Failed(LaneFailure::Unrequested(line)) => {
@@ -728,26 +813,38 @@ fn decode(fun: &FunctionSpec, reply: Reply, none_is_error: bool) -> Outcome {
     }
 }
 
-/// Decodes one reply of `fun` into an outcome; with `none_is_error` (the Rust side of a function
-/// whose port returns `Option`), `ok:[null]` is the error outcome `None`.
+/// Decodes one reply of `fun` from `side` into an outcome. On the Rust side of a function whose
+/// port returns `Option` ([`FunctionSpec::rust_none_is_error`]), `ok:[null]` is the error outcome
+/// `None`; a port returning bytes for a spec `string` ([`FunctionSpec::rust_results`]) is read
+/// with its own types and its bytes become strings, byte for byte.
 pub(crate) fn decode_reply(
     fun: &FunctionSpec,
+    side: Side,
     kind: ReplyKind,
     payload: &[u8],
-    none_is_error: bool,
 ) -> Outcome {
-    let results = if none_is_error {
-        fun.results
-            .iter()
+    let none_is_error = side == Side::Rust && fun.rust_none_is_error;
+    let own = match side {
+        Side::Rust if !fun.rust_results.is_empty() => &fun.rust_results,
+        _ => &fun.results,
+    };
+    let results: Vec<crate::value::Type> = if none_is_error {
+        own.iter()
             .map(|t| crate::value::Type::Option(Box::new(t.clone())))
             .collect()
     } else {
-        fun.results.clone()
+        own.clone()
     };
     match protocol::decode_outcome(kind, payload, &results) {
         Ok(Outcome::Ok(v)) if none_is_error && v.first() == Some(&Value::Nil) => {
             Outcome::Error(b"None".to_vec())
         }
+        Ok(Outcome::Ok(v)) if !std::ptr::eq(own, &fun.results) => Outcome::Ok(
+            v.into_iter()
+                .zip(own.iter().zip(&fun.results))
+                .map(|(x, (from, to))| x.retyped(from, to))
+                .collect(),
+        ),
         Ok(o) => o,
         Err(e) => Outcome::Crash(format!(
             "malformed reply payload ({e}): {}",

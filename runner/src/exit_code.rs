@@ -14,6 +14,10 @@ pub enum ExitCode {
     HarnessStartupFailed = 3,
     /// parity itself failed (a bug, or an I/O error such as a corpus that cannot be written).
     InternalError = 4,
+    /// No finding, but some function had no input checked: a harness rejected every generated
+    /// input (for example invalid UTF-8 sent to a Rust `String` parameter), so "equivalent" would
+    /// claim what was never tested.
+    NothingChecked = 5,
     /// Interrupted by SIGINT (Ctrl-C): every process parity started was stopped, and the report
     /// says how many cases were checked until then. 130 = 128 + SIGINT, as shells report it.
     Interrupted = 130,

@@ -366,6 +366,8 @@ pub fn encode_value(out: &mut Vec<u8>, v: &Value, ty: &Type) {
         (Value::Uint(u), _) => write_u64(out, *u),
         (Value::F32(x), _) => write_hex_bits(out, u64::from(x.to_bits()), 8),
         (Value::F64(x), _) => write_hex_bits(out, x.to_bits(), 16),
+        // A spec string sent to a Rust port that receives it as `Vec<u8>`.
+        (Value::Str(s), Type::Bytes) => write_hex_bytes(out, s),
         (Value::Str(s), _) => write_string(out, s),
         (Value::Bytes(b), _) => write_hex_bytes(out, b),
         (Value::List(items), Type::List(t)) => {

@@ -20,7 +20,8 @@ use crate::value::{Field, StructType, Type};
 
 /// A Rust type that maps to a spec type and knows its wire encoding.
 ///
-/// Implemented for `bool`, the integer types, `f32`, `f64`, `String`, `Vec<u8>` (= `bytes`),
+/// Implemented for `bool`, the integer types, `f32`, `f64`, `String`, `Vec<u8>` (= `bytes`, and
+/// accepted for a spec `string` too: see the `String` impl),
 /// `Option<T>` (= Go `*T`), `Vec<T>`, `BTreeMap`/`HashMap`, and structs via [`wire_struct!`].
 pub trait Wire: Sized {
     /// The spec type.
@@ -151,7 +152,11 @@ impl Wire for f32 {
 }
 
 /// A Rust `String` parameter cannot receive a Go string that is not UTF-8: such an input is
-/// answered `bad` (a rejection, never a divergence). Take `Vec<u8>` to receive every Go string.
+/// answered `bad` (a rejection, never a divergence). Take `Vec<u8>` to receive every Go string:
+/// signature checking accepts `Vec<u8>` for a spec `string` (also inside lists, maps, options
+/// and structs), the runner sends the string's bytes as they are, and a `Vec<u8>` result for a
+/// spec `string` is compared with Go's string byte for byte (`|s: Vec<u8>|
+/// String::from_utf8_lossy(&s).into_owned()` against Go's `strings.ToValidUTF8(s, "\uFFFD")`).
 impl Wire for String {
     fn ty() -> Type {
         Type::String

@@ -23,7 +23,8 @@
 //! snake_case). Arguments are in typed positions, so no literal needs a suffix except −0.0, which
 //! gets one to stand out. A Go nil slice or map has no Rust counterpart beyond empty, so it is
 //! written empty and marked `/* nil */`. A string that is not UTF-8 cannot be a Rust `String`; it
-//! is written `/* invalid UTF-8 */ b"\xff"`, which does not compile on purpose.
+//! is written `/* invalid UTF-8 */ b"\xff"`, which does not compile on purpose. A port that
+//! receives a Go string as `Vec<u8>` ([`FunctionSpec::rust_params`]) gets `b"\xff".to_vec()`.
 
 use std::fmt;
 
@@ -54,9 +55,11 @@ pub fn rust_call(fun: &FunctionSpec, args: &[Value]) -> String {
     let parts: Vec<String> = args
         .iter()
         .enumerate()
-        .map(|(i, v)| match fun.args.get(i) {
-            Some(a) => rust_lit(v, &a.ty),
-            None => format!("/* extra argument */ {}", readable::short(v, &Type::Bool)),
+        .map(|(i, v)| match (fun.args.get(i), fun.rust_params.get(i)) {
+            // A port receiving a Go string as bytes is called with a byte string.
+            (Some(a), Some(rust_ty)) => rust_lit(&v.clone().retyped(&a.ty, rust_ty), &a.ty),
+            (Some(a), None) => rust_lit(v, &a.ty),
+            (None, _) => format!("/* extra argument */ {}", readable::short(v, &Type::Bool)),
         })
         .collect();
     format!("{}({})", fun.rust_name, parts.join(", "))

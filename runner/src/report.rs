@@ -81,10 +81,35 @@ pub enum Event<'a> {
     },
     /// A confirmed, minimized finding.
     Finding(&'a Finding),
+    /// A call that took longer than `--timeout` but answered when re-run alone with the larger
+    /// confirmation budget: not a finding, never stored.
+    Slow(&'a SlowCall),
     /// A function is done.
     FunctionFinished(&'a FunctionSummary),
     /// The run is done.
     RunFinished(&'a RunSummary),
+}
+
+/// A timeout that did not reproduce: the input answered when run alone with a larger budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlowCall {
+    /// The function.
+    pub function: String,
+    /// The side that timed out.
+    pub side: Side,
+    /// `name = value` per argument, readable.
+    pub input: Vec<(String, String)>,
+    /// The input as a Go call.
+    pub go_call: String,
+    /// How long the re-run took (both sides run at once: the slower side's time).
+    pub took: Duration,
+    /// The per-call timeout it exceeded.
+    pub timeout: Duration,
+    /// The confirmation budget it answered within.
+    pub budget: Duration,
+    /// Every one of the function's first inputs timed out like this, so checking it stopped:
+    /// nothing was checked (see [`FunctionSummary::all_slow`]).
+    pub every_input: bool,
 }
 
 /// What kind of finding.
@@ -111,6 +136,16 @@ pub enum FindingKind {
         why: String,
         /// The last inputs sent before, as calls of that side, oldest first.
         last_inputs: Vec<String>,
+    },
+    /// One side crashed or timed out on every one of the function's first inputs, so checking
+    /// the function stopped early: the finding shows the first of them.
+    EveryInputFails {
+        /// The side that failed.
+        side: Side,
+        /// How many inputs were tried, all failing.
+        inputs: u64,
+        /// `crashes` or `times out`.
+        how: &'static str,
     },
 }
 
@@ -226,6 +261,9 @@ pub struct FunctionSummary {
     pub elapsed: Duration,
     /// The run was interrupted while checking this function: `cases` is what was checked.
     pub interrupted: bool,
+    /// Every one of the first inputs took longer than `--timeout` (and answered within the
+    /// confirmation budget), so checking stopped with nothing checked.
+    pub all_slow: bool,
 }
 
 impl FunctionSummary {
@@ -271,6 +309,19 @@ impl Interruption {
             signal: crate::supervise::signal_name(sig),
             cases: summary.functions.iter().map(|f| f.cases).sum(),
         })
+    }
+}
+
+impl RunSummary {
+    /// The functions for which generation ran but no input was checked: a harness rejected every
+    /// generated input, or every input was slower than `--timeout`. A run with such a function
+    /// and no finding ends with [`crate::exit_code::ExitCode::NothingChecked`], not "equivalent".
+    pub fn unchecked(&self) -> Vec<&str> {
+        self.functions
+            .iter()
+            .filter(|f| f.all_slow || (f.cases > 0 && f.rejected >= f.cases))
+            .map(|f| f.function.as_str())
+            .collect()
     }
 }
 
@@ -324,6 +375,7 @@ impl<W: Write> HumanReporter<W> {
             FindingKind::Divergence => "DIVERGENCE",
             FindingKind::Nondeterministic { .. } => "NONDETERMINISTIC",
             FindingKind::HarnessDied { .. } => "HARNESS DIED",
+            FindingKind::EveryInputFails { .. } => "EVERY INPUT FAILS",
         };
         let origin = match &f.origin {
             Origin::Generated => String::new(),
@@ -357,7 +409,17 @@ impl<W: Write> HumanReporter<W> {
         }
         writeln!(o, "  go call    {}", f.go_call)?;
         writeln!(o, "  rust call  {}", f.rust_call)?;
-        if let FindingKind::Nondeterministic { side, first, then } = &f.kind {
+        if let FindingKind::EveryInputFails { side, inputs, how } = &f.kind {
+            writeln!(
+                o,
+                "  every input {how}: the {} side failed on each of the first {inputs} inputs, so checking {} stopped early",
+                side.as_str(),
+                f.function
+            )?;
+            writeln!(o, "  go         {}", indent_rest(&f.go, 13))?;
+            writeln!(o, "  rust       {}", indent_rest(&f.rust, 13))?;
+            writeln!(o, "  (hint: the {} side fails before the code under test can answer; run the call above by hand)", side.as_str())?;
+        } else if let FindingKind::Nondeterministic { side, first, then } = &f.kind {
             writeln!(
                 o,
                 "  the {} side answered the same input differently when asked again:",
@@ -421,6 +483,39 @@ impl<W: Write> HumanReporter<W> {
         Ok(())
     }
 
+    fn slow(&mut self, s: &SlowCall) -> std::io::Result<()> {
+        let o = &mut self.out;
+        let took = if self.style.no_times {
+            "longer than --timeout".to_string()
+        } else {
+            format!("{:.3}s", s.took.as_secs_f64())
+        };
+        writeln!(
+            o,
+            "\nSLOW {}: the {} side took {took} on this input, over --timeout {}s, but answered within {}s when run alone: not a finding",
+            s.function,
+            s.side.as_str(),
+            s.timeout.as_secs_f64(),
+            s.budget.as_secs_f64()
+        )?;
+        for (name, value) in &s.input {
+            writeln!(o, "  input      {name} = {value}")?;
+        }
+        writeln!(o, "  go call    {}", s.go_call)?;
+        if s.every_input {
+            writeln!(
+                o,
+                "  every one of the first inputs was this slow, so checking {} stopped with nothing checked",
+                s.function
+            )?;
+        }
+        writeln!(
+            o,
+            "  (hint: raise --timeout above the time a call really takes; current: {}s)",
+            s.timeout.as_secs_f64()
+        )
+    }
+
     fn summary(&mut self, s: &RunSummary) -> std::io::Result<()> {
         let width = s
             .functions
@@ -463,6 +558,14 @@ impl<W: Write> HumanReporter<W> {
                 i.signal,
                 s.findings,
                 if s.findings == 1 { "" } else { "s" },
+                s.seed
+            )
+        } else if s.findings == 0 && !s.unchecked().is_empty() {
+            let unchecked = s.unchecked();
+            writeln!(
+                self.out,
+                "\nresult: nothing checked for {}: every generated input was rejected by a harness or slower than --timeout, so nothing can be called equivalent (seed {})\n  (hint: a Rust `String` parameter rejects invalid UTF-8: take `Vec<u8>` or drop `invalid_utf8`; narrow the spec's hints to inputs both sides accept; or raise --timeout)",
+                unchecked.join(", "),
                 s.seed
             )
         } else if s.findings == 0 {
@@ -589,6 +692,10 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 self.clear_progress();
                 self.finding(f)
             }
+            Event::Slow(slow) => {
+                self.clear_progress();
+                self.slow(slow)
+            }
             Event::FunctionFinished(_) => {
                 self.clear_progress();
                 Ok(())
@@ -608,6 +715,7 @@ pub struct JsonReporter<W: Write> {
     findings: Vec<Doc>,
     fixed: Vec<serde_json::Value>,
     known: Vec<serde_json::Value>,
+    slow: Vec<serde_json::Value>,
     spec: String,
 }
 
@@ -620,6 +728,7 @@ impl<W: Write> JsonReporter<W> {
             findings: vec![],
             fixed: vec![],
             known: vec![],
+            slow: vec![],
             spec: String::new(),
         }
     }
@@ -661,6 +770,7 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
             json!({"side": side.as_str(), "first": first, "then": then}),
         ),
         FindingKind::HarnessDied { .. } => ("harness-died", serde_json::Value::Null),
+        FindingKind::EveryInputFails { .. } => ("every-input-fails", serde_json::Value::Null),
     };
     let harness_died = match &f.kind {
         FindingKind::HarnessDied {
@@ -682,11 +792,18 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
         };
         json!({"accepted": s.accepted, "tried": s.tried, "stopped": stopped})
     });
+    let every_input_fails = match &f.kind {
+        FindingKind::EveryInputFails { side, inputs, how } => {
+            json!({"side": side.as_str(), "inputs": inputs, "how": how})
+        }
+        _ => serde_json::Value::Null,
+    };
     json!({
         "function": f.function,
         "kind": kind,
         "nondeterministic": nondeterministic,
         "harness_died": harness_died,
+        "every_input_fails": every_input_fails,
         "origin": origin,
         "spec_line": f.spec_line,
         "go_call": f.go_call,
@@ -718,6 +835,21 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 self.spec = spec.display().to_string().replace('\\', "/")
             }
             Event::Finding(f) => self.findings.push(finding_json(f)),
+            Event::Slow(slow) => {
+                let mut v = json!({
+                    "function": slow.function,
+                    "side": slow.side.as_str(),
+                    "input": slow.input.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                    "go_call": slow.go_call,
+                    "timeout_seconds": slow.timeout.as_secs_f64(),
+                    "budget_seconds": slow.budget.as_secs_f64(),
+                    "every_input": slow.every_input,
+                });
+                if !self.style.no_times {
+                    v["seconds"] = json!(slow.took.as_secs_f64());
+                }
+                self.slow.push(v);
+            }
             Event::CorpusFixed {
                 function,
                 path,
@@ -753,6 +885,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                             "fixed": f.fixed,
                             "findings": f.findings,
                             "known": f.known,
+                            "all_slow": f.all_slow,
                         });
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
@@ -766,16 +899,19 @@ impl<W: Write> Reporter for JsonReporter<W> {
                     "seed": s.seed,
                     "result": if s.interrupted.is_some() {
                         "interrupted"
-                    } else if s.findings == 0 {
-                        "equivalent"
-                    } else {
+                    } else if s.findings > 0 {
                         "findings"
+                    } else if !s.unchecked().is_empty() {
+                        "nothing-checked"
+                    } else {
+                        "equivalent"
                     },
                     "interrupted": s.interrupted.as_ref().map(|i| json!({
                         "signal": i.signal,
                         "cases": i.cases,
                         "message": format!("interrupted after {} cases", i.cases),
                     })),
+                    "slow": self.slow,
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,

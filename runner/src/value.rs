@@ -371,6 +371,37 @@ impl Value {
         entries
     }
 
+    /// The value of type `from` as a value of type `to`, where the two types differ only in
+    /// `string` against `bytes` (a Rust port receiving or returning a Go string as `Vec<u8>`):
+    /// strings become byte slices and back, byte for byte; everything else is kept.
+    pub fn retyped(self, from: &Type, to: &Type) -> Value {
+        match (self, from, to) {
+            (Value::Str(b), Type::String, Type::Bytes) => Value::Bytes(b),
+            (Value::Bytes(b), Type::Bytes, Type::String) => Value::Str(b),
+            // A Rust `Vec<u8>` has no nil; should one arrive, it stands for the empty string.
+            (Value::Nil, Type::Bytes, Type::String) => Value::Str(Vec::new()),
+            (Value::Nil, _, _) => Value::Nil,
+            (v, Type::Option(a), Type::Option(b)) => v.retyped(a, b),
+            (Value::List(items), Type::List(a), Type::List(b)) => {
+                Value::List(items.into_iter().map(|x| x.retyped(a, b)).collect())
+            }
+            (Value::Map(entries), Type::Map(ka, va), Type::Map(kb, vb)) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.retyped(ka, kb), v.retyped(va, vb)))
+                    .collect(),
+            ),
+            (Value::Struct(fields), Type::Struct(a), Type::Struct(b)) => Value::Struct(
+                fields
+                    .into_iter()
+                    .zip(a.fields.iter().zip(&b.fields))
+                    .map(|(x, (fa, fb))| x.retyped(&fa.ty, &fb.ty))
+                    .collect(),
+            ),
+            (v, _, _) => v,
+        }
+    }
+
     fn rank(&self) -> u8 {
         match self {
             Value::Nil => 0,
@@ -510,5 +541,33 @@ mod tests {
             Box::new(Type::List(Box::new(Type::Option(Box::new(Type::F64))))),
         );
         assert_eq!(t.to_string(), "map<string,list<option<f64>>>");
+    }
+
+    #[test]
+    fn strings_become_bytes_and_back_byte_for_byte_inside_any_container() {
+        let spec = Type::parse("list<map<string,string>>", &|_| None).unwrap();
+        // What a Rust port's handshake reports for `Vec<BTreeMap<Vec<u8>, Vec<u8>>>` (no spec
+        // spelling: `bytes` is no map key in a spec).
+        let rust = Type::List(Box::new(Type::Map(
+            Box::new(Type::Bytes),
+            Box::new(Type::Bytes),
+        )));
+        let v = Value::List(vec![Value::Map(vec![
+            (Value::Str(b"k\xff".to_vec()), Value::str("")),
+            (Value::str("a"), Value::Str(vec![0xed, 0xa0, 0x80])),
+        ])]);
+        let as_bytes = v.clone().retyped(&spec, &rust);
+        assert_eq!(
+            as_bytes,
+            Value::List(vec![Value::Map(vec![
+                (Value::Bytes(b"k\xff".to_vec()), Value::Bytes(Vec::new())),
+                (
+                    Value::Bytes(b"a".to_vec()),
+                    Value::Bytes(vec![0xed, 0xa0, 0x80])
+                ),
+            ])])
+        );
+        assert_eq!(as_bytes.retyped(&rust, &spec), v);
+        assert_eq!(Value::Int(3).retyped(&Type::I64, &Type::I64), Value::Int(3));
     }
 }

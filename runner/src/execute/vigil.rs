@@ -273,7 +273,10 @@ impl Executor {
         fun: &FunctionSpec,
         group: &[Vec<Value>],
     ) -> Result<bool, StartError> {
-        let types = fun.arg_types();
+        let types = match side {
+            Side::Go => fun.arg_types(),
+            Side::Rust => fun.rust_arg_types(),
+        };
         let name = match side {
             Side::Go => fun.go_name.clone(),
             Side::Rust => fun.rust_name.clone(),

@@ -52,6 +52,7 @@ pub struct FuzzArgs {
 
 /// Runs `parity fuzz`.
 pub fn fuzz_command(args: FuzzArgs) -> ExitCode {
+    crate::execute::set_handshake_timeout(args.run.handshake_timeout);
     let opts = FuzzOptions {
         spec_path: args.spec.clone(),
         function: args.function.clone(),

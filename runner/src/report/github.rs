@@ -67,6 +67,7 @@ pub fn annotation(spec: &str, f: &Finding) -> String {
         FindingKind::Divergence => "divergence",
         FindingKind::Nondeterministic { .. } => "nondeterministic",
         FindingKind::HarnessDied { .. } => "harness death",
+        FindingKind::EveryInputFails { .. } => "every input fails",
     };
     let mut props = format!("file={}", property(spec));
     if let Some(line) = f.spec_line {

@@ -71,6 +71,13 @@ pub struct FunctionSpec {
     /// Set by signature checking: the Rust function returns `Option<T>` where Go returns
     /// `(T, error)`, so a Rust `None` (encoded as `ok:[null]`) is read as an error outcome.
     pub rust_none_is_error: bool,
+    /// Set by signature checking: the Rust port's own parameter types when it receives a spec
+    /// `string` as bytes (`Vec<u8>`, possibly inside a list, map, option or struct); empty when
+    /// they are the spec's. Requests to the Rust side are encoded with these.
+    pub rust_params: Vec<Type>,
+    /// Likewise the Rust port's result types when it returns bytes for a spec `string`; its
+    /// replies are decoded with these and read back as strings.
+    pub rust_results: Vec<Type>,
     /// The Go spelling of each parameter type, from the handshake (empty until checked).
     pub go_params: Vec<String>,
     /// Where the function's `[[function]]` table starts.
@@ -103,6 +110,8 @@ impl FunctionSpec {
             error,
             compare: CompareRules::default(),
             rust_none_is_error: false,
+            rust_params: Vec::new(),
+            rust_results: Vec::new(),
             go_params: Vec::new(),
             location: Location::default(),
         }
@@ -111,6 +120,16 @@ impl FunctionSpec {
     /// The argument types in order.
     pub fn arg_types(&self) -> Vec<Type> {
         self.args.iter().map(|a| a.ty.clone()).collect()
+    }
+
+    /// The argument types as the Rust port receives them: [`FunctionSpec::rust_params`] when
+    /// set, else the spec's.
+    pub fn rust_arg_types(&self) -> Vec<Type> {
+        if self.rust_params.is_empty() {
+            self.arg_types()
+        } else {
+            self.rust_params.clone()
+        }
     }
 }
 

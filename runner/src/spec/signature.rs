@@ -138,6 +138,34 @@ fn check_side(f: &mut FunctionSpec, side: Side, hs: &Handshake, s: &Spots, d: &m
     }
     check_params(f, side, sig, d);
     check_results(f, side, sig, s, d);
+    if side == Side::Rust
+        && sig.params.len() == f.args.len()
+        && f.args
+            .iter()
+            .zip(&sig.params)
+            .any(|(a, t)| bytes_for_string(&a.ty, t))
+    {
+        f.rust_params = sig.params.clone();
+    }
+}
+
+/// Whether the Rust type `theirs` receives some spec `string` inside `ours` as bytes.
+fn bytes_for_string(ours: &Type, theirs: &Type) -> bool {
+    match (ours, theirs) {
+        (Type::String, Type::Bytes) => true,
+        (Type::Option(a), Type::Option(b)) | (Type::List(a), Type::List(b)) => {
+            bytes_for_string(a, b)
+        }
+        (Type::Map(ka, va), Type::Map(kb, vb)) => {
+            bytes_for_string(ka, kb) || bytes_for_string(va, vb)
+        }
+        (Type::Struct(a), Type::Struct(b)) => a
+            .fields
+            .iter()
+            .zip(&b.fields)
+            .any(|(fa, fb)| bytes_for_string(&fa.ty, &fb.ty)),
+        _ => false,
+    }
 }
 
 fn check_params(f: &FunctionSpec, side: Side, sig: &FunctionSig, d: &mut Diags) {
@@ -193,6 +221,7 @@ fn check_params(f: &FunctionSpec, side: Side, sig: &FunctionSig, d: &mut Diags) 
             (Side::Go, true) => format!("set `type = \"{theirs}\"` to match the Go parameter"),
             (Side::Go, false) => "declare struct fields under [types] exactly as in the Go type: same names, same order, same types".to_string(),
             (Side::Rust, false) => "the Rust struct must have the spec's field types in the same order (its field names may differ)".to_string(),
+            (Side::Rust, true) if arg.ty == Type::String => "the Rust port must take what Go takes: `string` in Rust is `String`, or `Vec<u8>` to receive every byte of a Go string".to_string(),
             (Side::Rust, true) => format!(
                 "the Rust port must take what Go takes: `{}` in Rust is `{}`",
                 arg.ty,
@@ -209,6 +238,9 @@ fn check_results(f: &mut FunctionSpec, side: Side, sig: &FunctionSig, s: &Spots,
         if let Type::Option(inner) = &sig.results[0] {
             if same(&f.results[0], inner, side).is_ok() {
                 f.rust_none_is_error = true;
+                if bytes_for_string(&f.results[0], inner) {
+                    f.rust_results = vec![(**inner).clone()];
+                }
                 return;
             }
         }
@@ -226,6 +258,15 @@ fn check_results(f: &mut FunctionSpec, side: Side, sig: &FunctionSig, s: &Spots,
                 }
             });
     let spot = s.results.or(s.error);
+    if types_match
+        && side == Side::Rust
+        && f.results
+            .iter()
+            .zip(&sig.results)
+            .any(|(a, b)| bytes_for_string(a, b))
+    {
+        f.rust_results = sig.results.clone();
+    }
     if !types_match {
         let detail = if detail.is_empty() {
             String::new()
@@ -301,7 +342,7 @@ fn check_results(f: &mut FunctionSpec, side: Side, sig: &FunctionSig, s: &Spots,
 
 /// Whether `theirs` is the spec type `ours` as one side sees it: Go structs must have the same
 /// field names and types; Rust structs the same field types by position (Rust names are
-/// snake_case). `Err` carries a description of a struct difference, or is empty.
+/// snake_case), and the Rust side may take or return `Vec<u8>` for a spec `string`. `Err` carries a description of a struct difference, or is empty.
 fn same(ours: &Type, theirs: &Type, side: Side) -> Result<(), String> {
     match (ours, theirs) {
         (Type::Struct(a), Type::Struct(b)) => {
@@ -346,6 +387,8 @@ fn same(ours: &Type, theirs: &Type, side: Side) -> Result<(), String> {
             same(ka, kb, side)?;
             same(va, vb, side)
         }
+        // A Go string holding arbitrary bytes is often ported to a function on bytes.
+        (Type::String, Type::Bytes) if side == Side::Rust => Ok(()),
         (a, b) if !matches!(a, Type::Struct(_)) && a == b => Ok(()),
         _ => Err(String::new()),
     }

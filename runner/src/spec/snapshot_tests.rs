@@ -294,7 +294,7 @@ fn extra_structs(spec: &mut super::Spec) {
         ),
         (
             "RustMoney",
-            vec![field("units", Type::I64), field("currency", Type::Bytes)],
+            vec![field("units", Type::I64), field("currency", Type::I64)],
         ),
     ] {
         spec.structs.push(Arc::new(StructType {

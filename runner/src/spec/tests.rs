@@ -595,3 +595,100 @@ unorderd = true
         "{e}"
     );
 }
+
+const BYTES_PORT: &str = r#"[go]
+package = "h"
+
+[[function]]
+name = "ToValidUTF8"
+rust = "lossy"
+args = [{ name = "s", type = "string" }, { name = "tags", type = "list<string>" }]
+results = ["string", "i64"]
+"#;
+
+#[test]
+fn a_rust_port_may_receive_and_return_a_go_string_as_bytes_and_the_spec_records_it() {
+    let mut spec = load_str(Path::new("specs/bytes.toml"), BYTES_PORT).unwrap();
+    let go = handshake(
+        "go",
+        &spec,
+        &[(
+            "ToValidUTF8",
+            &["string", "list<string>"],
+            &["string", "i64"],
+            false,
+        )],
+    );
+    let rust = handshake(
+        "rust",
+        &spec,
+        &[("lossy", &["bytes", "list<bytes>"], &["bytes", "i64"], false)],
+    );
+    check_signatures(&mut spec, BYTES_PORT, &go, &rust).unwrap_or_else(|e| panic!("{e}"));
+    let f = &spec.functions[0];
+    let bytes_list = Type::List(Box::new(Type::Bytes));
+    assert_eq!(f.rust_params, [Type::Bytes, bytes_list.clone()]);
+    assert_eq!(f.rust_arg_types(), [Type::Bytes, bytes_list]);
+    assert_eq!(f.rust_results, [Type::Bytes, Type::I64]);
+}
+
+#[test]
+fn a_rust_port_taking_the_spec_s_own_types_records_no_rust_types() {
+    let mut spec = load_str(Path::new("specs/bytes.toml"), BYTES_PORT).unwrap();
+    let sig: &[(&str, &[&str], &[&str], bool)] = &[(
+        "ToValidUTF8",
+        &["string", "list<string>"],
+        &["string", "i64"],
+        false,
+    )];
+    let go = handshake("go", &spec, sig);
+    let rust = handshake(
+        "rust",
+        &spec,
+        &[(
+            "lossy",
+            &["string", "list<string>"],
+            &["string", "i64"],
+            false,
+        )],
+    );
+    check_signatures(&mut spec, BYTES_PORT, &go, &rust).unwrap_or_else(|e| panic!("{e}"));
+    let f = &spec.functions[0];
+    assert!(f.rust_params.is_empty() && f.rust_results.is_empty());
+    assert_eq!(f.rust_arg_types(), f.arg_types());
+}
+
+#[test]
+fn bytes_stand_for_a_string_only_on_the_rust_side_and_only_that_way_round() {
+    let mut spec = load_str(Path::new("specs/bytes.toml"), BYTES_PORT).unwrap();
+    // The Go harness must take what the spec says: Go's own []byte is `bytes`, not `string`.
+    let go = handshake(
+        "go",
+        &spec,
+        &[(
+            "ToValidUTF8",
+            &["bytes", "list<string>"],
+            &["string", "i64"],
+            false,
+        )],
+    );
+    let rust = handshake(
+        "rust",
+        &spec,
+        &[("lossy", &["bytes", "list<i64>"], &["bytes", "i64"], false)],
+    );
+    let err = check_signatures(&mut spec, BYTES_PORT, &go, &rust)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "argument `s` of `ToValidUTF8` is `string` in the spec but `bytes` in the Go harness"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("argument `tags` of `ToValidUTF8` is `list<string>` in the spec but `list<i64>` in the Rust registry"),
+        "{err}"
+    );
+    assert!(!err.contains("argument `s` of `ToValidUTF8` is `string` in the spec but `bytes` in the Rust registry"), "{err}");
+}

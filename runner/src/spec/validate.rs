@@ -590,6 +590,8 @@ fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) 
         error: raw.error.as_ref().is_some_and(|e| *e.get_ref()),
         compare,
         rust_none_is_error: false,
+        rust_params: Vec::new(),
+        rust_results: Vec::new(),
         go_params: Vec::new(),
         location: Location { line, column },
     }
