@@ -16,7 +16,7 @@
 
 use super::chars::simpler_chars;
 use super::moves::{apply, node_at, nodes, Edit, Move, Node};
-use super::order::{int_target, units};
+use super::order::{ascii_in_rank_order, cmp_simplicity, int_target, units, FAMILIAR};
 use super::{Stopped, Tester, BATCH};
 use crate::generate::{int_domain, item_hints};
 use crate::spec::FunctionSpec;
@@ -69,8 +69,12 @@ fn position(current: &mut [Value], k: usize, node: &Node, t: &mut Tester) -> Res
             set(Value::F32(y as f32))
         }),
         (_, Value::Str(s)) => {
-            let mut changed = false;
-            for i in 0..units(s).len() {
+            let mut changed = merge(current, k, node, t, units(s).len())?;
+            let n = match node_at(&current[k], &node.path) {
+                Value::Str(s) => units(s).len(),
+                _ => 0,
+            };
+            for i in 0..n {
                 changed |= character(current, k, node, t, i)?;
             }
             Ok(changed)
@@ -121,6 +125,69 @@ fn take_least(
         }
         None => Ok(false),
     }
+}
+
+/// Strings at most this long (in characters) get [`merge`] candidates.
+const MERGE_UP_TO: usize = 24;
+
+/// Two neighbouring characters replaced by one (`a`, a digit, `A`, space, ASCII punctuation or a
+/// familiar character), which removes
+/// one and changes another at once (`"0e0"` to `"+0"`, `"éa"` to `"€"`), or swapped (`"+0"` to
+/// `"0+"`): the least such string that diverges, tried in increasing simplicity.
+fn merge(
+    current: &mut [Value],
+    k: usize,
+    node: &Node,
+    t: &mut Tester,
+    n: usize,
+) -> Result<bool, Stopped> {
+    if !(2..=MERGE_UP_TO).contains(&n) {
+        return Ok(false);
+    }
+    let Value::Str(s) = node_at(&current[k], &node.path).clone() else {
+        return Ok(false);
+    };
+    let us = units(&s);
+    // Not all of ASCII: a merge is tried at every pair, so it costs this many tries per pair.
+    let replacements: Vec<char> = ascii_in_rank_order()
+        .filter(|c| c.is_ascii_punctuation() || c.is_ascii_digit() || "aA ".contains(*c))
+        .chain(FAMILIAR[1..].iter().copied())
+        .collect();
+    let mut strings: Vec<Vec<u8>> = Vec::new();
+    let mut buf = [0u8; 4];
+    for i in 0..n - 1 {
+        for r in &replacements {
+            let mut c = Vec::with_capacity(s.len());
+            for (j, (u, _)) in us.iter().enumerate() {
+                if j == i {
+                    c.extend_from_slice(r.encode_utf8(&mut buf).as_bytes());
+                } else if j != i + 1 {
+                    c.extend_from_slice(u);
+                }
+            }
+            strings.push(c);
+        }
+        let mut swapped: Vec<&[u8]> = us.iter().map(|(u, _)| *u).collect();
+        swapped.swap(i, i + 1);
+        strings.push(swapped.concat());
+    }
+    strings.sort_by(|a, b| {
+        cmp_simplicity(
+            &Value::Str(a.clone()),
+            &Value::Str(b.clone()),
+            node.ty,
+            node.hints,
+        )
+    });
+    strings.dedup();
+    take_least(
+        current,
+        k,
+        node,
+        t,
+        strings.into_iter().map(|x| Move::Set(Value::Str(x))),
+        BATCH,
+    )
 }
 
 /// The least character at unit `i` of the string node.

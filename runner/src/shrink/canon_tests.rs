@@ -237,3 +237,20 @@ fn a_byte_shrinks_to_the_least_value_that_still_diverges() {
         assert_eq!(out.input, vec![Value::Bytes(vec![0x80])], "from {start:?}");
     }
 }
+
+#[test]
+fn two_neighbouring_characters_merge_into_one_when_that_still_diverges() {
+    // Diverges on a string of at least 3 bytes whose last character is multi-byte (a byte-based
+    // truncation): "éa" cannot lose a character alone, but "€" (one character) diverges too.
+    let f = fun1(Type::String, Hints::default());
+    let fails = |c: &[Value]| match &c[0] {
+        Value::Str(s) => {
+            s.len() >= 3 && String::from_utf8_lossy(s).chars().any(|c| c.len_utf8() > 1)
+        }
+        _ => false,
+    };
+    for start in ["éa", "aé", "€", "xxé"] {
+        let out = shrink_with(&f, vec![s(start)], fails);
+        assert_eq!(out.input, vec![s("€")], "from {start:?}");
+    }
+}
