@@ -104,9 +104,12 @@ fn the_naive_port_report_shows_every_planted_mistake_minimized() {
     let stdout = redact(&String::from_utf8_lossy(&out.stdout), corpus.path());
     // The mistakes planted in examples/billing-naive-rs, each of which must be reported:
     for (needle, reason) in [
+        // The final-sigma mistake ("aΣ") diverges at the same path under the same rule as this
+        // one, so until "the same way" tells them apart (issue 8, bug identity) canonical
+        // minimization takes it to this simpler input of the same way.
         (
-            "s = \"aΣ\"",
-            "slugify lowercases with Rust's full mapping: a final sigma becomes ς",
+            "s = \"²\"",
+            "slugify keeps what Rust calls numeric and Go does not (superscript two)",
         ),
         (
             "rust       panic \"end byte index",
@@ -121,7 +124,7 @@ fn the_naive_port_report_shows_every_planted_mistake_minimized() {
             "parse_amount accepts what Go rejects",
         ),
         (
-            "s = \"1000000000000001\"",
+            "s = \"400000000000001\"",
             "parse_amount goes through f64 and loses precision",
         ),
     ] {

@@ -1,12 +1,23 @@
-//! Shrinking: minimize a diverging input, on typed values, to a local minimum.
+//! Shrinking: minimize a diverging input, on typed values, towards the least input under one
+//! total simplicity order (`order`) that still diverges the same way.
 //!
 //! Invariant: the current input always diverges the same way (the caller's `test` says so for
 //! every accepted candidate), stays admissible under each argument's hints, and every accepted
 //! move makes it strictly simpler in a well-founded order (see `order`), so shrinking ends.
-//! At each step the candidates are tried in order of preference, in batches that the caller runs
-//! pipelined on both harnesses; the first candidate of a batch that still diverges is taken
-//! (greedy and deterministic). When no candidate diverges the input is a local minimum.
+//! Two phases alternate until neither changes anything:
+//! - the greedy descent (`moves`): structural moves first (removals, nil, zero), then a few
+//!   replacements per position, tried in order of preference; the first candidate of a batch
+//!   that still diverges is taken, and the walk resumes where it was;
+//! - the canonical pass (`canon`): for every position in turn (a character, a byte, an integer,
+//!   a float), the least values under the order in increasing order, exhaustively where they are
+//!   few and by bisection towards the simplest value where they are not, so that two local
+//!   minima of the same bug reached from different seeds collapse to the same input.
+//!
+//! Candidates go to `test` in batches that the caller runs pipelined on both harnesses. A
+//! candidate already rejected is never tested again.
 
+mod canon;
+mod chars;
 mod moves;
 mod order;
 
@@ -17,10 +28,15 @@ use std::time::{Duration, Instant};
 
 use crate::spec::FunctionSpec;
 use crate::value::Value;
-use moves::{apply, edits, Edit};
+use moves::{apply, edits, joint_steps, Edit};
 
-/// Candidates per batch handed to `test`.
+/// The largest batch handed to `test`.
 const BATCH: usize = 64;
+
+/// The first batch of a greedy step: small, because the first candidates (removals, zero) are
+/// the likeliest to diverge and every candidate after the first that does is a wasted try. Each
+/// batch without a hit doubles the next, up to [`BATCH`].
+const FIRST_BATCH: usize = 8;
 
 /// How much shrinking may cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,70 +100,145 @@ pub fn shrink(
     budget: &Budget,
     test: &mut dyn FnMut(&[Vec<Value>]) -> Vec<bool>,
 ) -> Shrunk {
-    let start = Instant::now();
+    let mut tester = Tester {
+        test,
+        budget,
+        start: Instant::now(),
+        tried: 0,
+        accepted: 0,
+        rejected: HashSet::new(),
+    };
     let mut current = input;
-    let (mut tried, mut accepted) = (0u64, 0u64);
-    'step: loop {
-        let mut cursor = Cursor::new(fun, &current);
-        let mut pending = cursor.next(&current);
-        let mut joint: Option<std::vec::IntoIter<Vec<Value>>> = None;
-        loop {
-            if pending.is_none() && joint.is_none() {
-                // A local minimum for single-argument moves: try moving two arguments at once
-                // (a shorter string *and* a smaller count), which single moves cannot reach.
-                let mut j = joint_candidates(fun, &current).into_iter();
-                pending = j.next();
-                joint = Some(j);
+    let stopped = loop {
+        if let Err(stopped) = descend(fun, &mut current, &mut tester) {
+            break stopped;
+        }
+        match canon::canonicalize(fun, &mut current, &mut tester) {
+            Ok(true) => continue,
+            Ok(false) => break Stopped::Minimal,
+            Err(stopped) => break stopped,
+        }
+    };
+    Shrunk {
+        input: current,
+        accepted: tester.accepted,
+        tried: tester.tried,
+        stopped,
+    }
+}
+
+/// Runs candidate batches against the budget and remembers every rejected candidate.
+pub(crate) struct Tester<'t> {
+    test: &'t mut dyn FnMut(&[Vec<Value>]) -> Vec<bool>,
+    budget: &'t Budget,
+    start: Instant,
+    tried: u64,
+    accepted: u64,
+    rejected: HashSet<u64>,
+}
+
+fn fingerprint(candidate: &[Value]) -> u64 {
+    let mut h = DefaultHasher::new();
+    candidate.hash(&mut h);
+    h.finish()
+}
+
+impl Tester<'_> {
+    /// Tests `batch` (in order of preference) as one batch, leaving out candidates rejected
+    /// before and repeats, and returns the index of the first that diverges (counted as
+    /// accepted). `Err` when the budget ran out before an answer.
+    pub(crate) fn first(&mut self, batch: &[Vec<Value>]) -> Result<Option<usize>, Stopped> {
+        let mut fresh: Vec<(usize, u64)> = Vec::with_capacity(batch.len());
+        for (i, c) in batch.iter().enumerate() {
+            let f = fingerprint(c);
+            if !self.rejected.contains(&f) && !fresh.iter().any(|(_, g)| *g == f) {
+                fresh.push((i, f));
             }
-            let Some(first) = pending.take() else {
-                return Shrunk {
-                    input: current,
-                    accepted,
-                    tried,
-                    stopped: Stopped::Minimal,
-                };
-            };
-            let room = budget.max_iters.saturating_sub(tried);
-            if room == 0 {
-                return Shrunk {
-                    input: current,
-                    accepted,
-                    tried,
-                    stopped: Stopped::Iterations(tried),
-                };
+        }
+        if fresh.is_empty() {
+            return Ok(None);
+        }
+        let room = self.budget.max_iters.saturating_sub(self.tried);
+        if room == 0 {
+            return Err(Stopped::Iterations(self.tried));
+        }
+        let cut = fresh.len() as u64 > room;
+        fresh.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+        if self.start.elapsed() >= self.budget.max_time {
+            return Err(Stopped::Time(self.start.elapsed()));
+        }
+        let candidates: Vec<Vec<Value>> = fresh.iter().map(|(i, _)| batch[*i].clone()).collect();
+        let verdicts = (self.test)(&candidates);
+        self.tried += candidates.len() as u64;
+        match (0..fresh.len()).find(|k| verdicts.get(*k) == Some(&true)) {
+            Some(k) => {
+                self.accepted += 1;
+                Ok(Some(fresh[k].0))
             }
-            let size = BATCH.min(usize::try_from(room).unwrap_or(BATCH));
-            let mut batch = vec![first];
-            while batch.len() < size {
-                let next = match &mut joint {
-                    Some(j) => j.next(),
-                    None => cursor.next(&current),
-                };
-                match next {
-                    Some(c) => batch.push(c),
-                    None => break,
+            None => {
+                self.rejected.extend(fresh.iter().map(|(_, f)| *f));
+                if cut {
+                    Err(Stopped::Iterations(self.tried))
+                } else {
+                    Ok(None)
                 }
             }
-            if start.elapsed() >= budget.max_time {
-                return Shrunk {
-                    input: current,
-                    accepted,
-                    tried,
-                    stopped: Stopped::Time(start.elapsed()),
-                };
+        }
+    }
+
+    /// Tests `candidates` in order, in batches of at most `size`, and returns the index of the
+    /// first that diverges: with candidates in increasing simplicity, the least that does.
+    pub(crate) fn least(
+        &mut self,
+        candidates: &[Vec<Value>],
+        size: usize,
+    ) -> Result<Option<usize>, Stopped> {
+        for (k, chunk) in candidates.chunks(size.max(1)).enumerate() {
+            if let Some(i) = self.first(chunk)? {
+                return Ok(Some(k * size.max(1) + i));
             }
-            let verdicts = test(&batch);
-            tried += batch.len() as u64;
-            if let Some(i) = (0..batch.len()).find(|i| verdicts.get(*i) == Some(&true)) {
-                current = batch.swap_remove(i);
-                accepted += 1;
+        }
+        Ok(None)
+    }
+}
+
+/// The greedy descent: moves `current` to the first simpler candidate that still diverges,
+/// resuming the walk at the move that was taken, until a whole round of single-argument moves
+/// and then of joint moves has no taker: a local minimum. `Err` when the budget ran out.
+fn descend(fun: &FunctionSpec, current: &mut Vec<Value>, t: &mut Tester) -> Result<(), Stopped> {
+    let mut resume = (0, 0);
+    'step: loop {
+        let mut cursor = Cursor::new(fun, current, resume);
+        let mut size = FIRST_BATCH;
+        loop {
+            let mut batch = Vec::with_capacity(size);
+            let mut origins = Vec::with_capacity(size);
+            while batch.len() < size {
+                let Some((candidate, at)) = cursor.next(current) else {
+                    break;
+                };
+                batch.push(candidate);
+                origins.push(at);
+            }
+            if batch.is_empty() {
+                break;
+            }
+            if let Some(i) = t.first(&batch)? {
+                *current = batch.swap_remove(i);
+                resume = origins[i];
                 continue 'step;
             }
-            pending = match &mut joint {
-                Some(j) => j.next(),
-                None => cursor.next(&current),
-            };
+            size = (size * 2).min(BATCH);
         }
+        // A local minimum for single-argument moves: try moving two arguments at once (a
+        // shorter string *and* a smaller count), which single moves cannot reach.
+        let joint = joint_candidates(fun, current);
+        if let Some(i) = t.least(&joint, BATCH)? {
+            *current = joint[i].clone();
+            resume = (0, 0);
+            continue 'step;
+        }
+        return Ok(());
     }
 }
 
@@ -165,13 +256,7 @@ fn joint_candidates(fun: &FunctionSpec, input: &[Value]) -> Vec<Vec<Value>> {
     let simpler: Vec<Vec<Value>> = (0..n)
         .map(|k| {
             let spec = &fun.args[k];
-            let mut seen = HashSet::new();
-            edits(&input[k], &spec.ty, &spec.hints)
-                .iter()
-                .filter_map(|e| apply(&input[k], e))
-                .filter(|v| seen.insert(v.clone()))
-                .take(JOINT_PER_ARG)
-                .collect()
+            joint_steps(&input[k], &spec.ty, &spec.hints, JOINT_PER_ARG)
         })
         .collect();
     let mut out = Vec::new();
@@ -190,57 +275,57 @@ fn joint_candidates(fun: &FunctionSpec, input: &[Value]) -> Vec<Vec<Value>> {
     out
 }
 
-/// Walks the candidates of one input, argument by argument, computing each argument's edits
-/// only when the walk reaches it, and skipping edits that are not admissible, not simpler, or
-/// that repeat an earlier candidate.
+/// Walks the candidates of one input, argument by argument, from a starting move (argument,
+/// edit index) round to just before it, computing each argument's edits only when the walk
+/// reaches it, and skipping edits that are not admissible, not simpler, or that repeat an
+/// earlier candidate.
 struct Cursor<'a> {
     fun: &'a FunctionSpec,
-    arg: usize,
+    /// The arguments still to visit, in order, each with the edit index range to walk.
+    visits: Vec<(usize, usize, usize)>,
     edits: Vec<Edit<'a>>,
+    arg: usize,
     pos: usize,
+    end: usize,
     seen: HashSet<u64>,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(fun: &'a FunctionSpec, input: &[Value]) -> Cursor<'a> {
-        let mut c = Cursor {
-            fun,
-            arg: 0,
-            edits: Vec::new(),
-            pos: 0,
-            seen: HashSet::new(),
-        };
-        c.load(input);
-        c
-    }
-
-    /// Loads the edits of the current argument, skipping arguments that have none.
-    fn load(&mut self, input: &[Value]) {
-        while self.arg < input.len().min(self.fun.args.len()) {
-            let spec = &self.fun.args[self.arg];
-            self.edits = edits(&input[self.arg], &spec.ty, &spec.hints);
-            self.pos = 0;
-            if !self.edits.is_empty() {
-                return;
-            }
-            self.arg += 1;
+    fn new(fun: &'a FunctionSpec, input: &[Value], (arg, pos): (usize, usize)) -> Cursor<'a> {
+        let n = input.len().min(fun.args.len());
+        let arg = arg.min(n.saturating_sub(1));
+        let mut visits: Vec<(usize, usize, usize)> = vec![(arg, pos, usize::MAX)];
+        visits.extend((arg + 1..n).chain(0..arg).map(|a| (a, 0, usize::MAX)));
+        if pos > 0 {
+            visits.push((arg, 0, pos));
         }
-        self.edits.clear();
-        self.pos = 0;
+        visits.reverse();
+        Cursor {
+            fun,
+            visits,
+            edits: Vec::new(),
+            arg: 0,
+            pos: 0,
+            end: 0,
+            seen: HashSet::new(),
+        }
     }
 
-    /// The next candidate input, if any.
-    fn next(&mut self, input: &[Value]) -> Option<Vec<Value>> {
+    /// The next candidate input and the move it came from, if any.
+    fn next(&mut self, input: &[Value]) -> Option<(Vec<Value>, (usize, usize))> {
         loop {
-            if self.pos >= self.edits.len() {
-                if self.edits.is_empty() {
-                    return None;
+            if self.pos >= self.end.min(self.edits.len()) {
+                let (arg, from, to) = self.visits.pop()?;
+                if arg >= input.len() {
+                    continue;
                 }
-                self.arg += 1;
-                self.load(input);
+                let spec = &self.fun.args[arg];
+                self.edits = edits(&input[arg], &spec.ty, &spec.hints);
+                (self.arg, self.pos, self.end) = (arg, from, to);
                 continue;
             }
             let edit = &self.edits[self.pos];
+            let at = (self.arg, self.pos);
             self.pos += 1;
             let Some(arg) = apply(&input[self.arg], edit) else {
                 continue;
@@ -254,10 +339,12 @@ impl<'a> Cursor<'a> {
             candidate.extend_from_slice(&input[..self.arg]);
             candidate.push(arg);
             candidate.extend_from_slice(&input[self.arg + 1..]);
-            return Some(candidate);
+            return Some((candidate, at));
         }
     }
 }
 
+#[cfg(test)]
+mod canon_tests;
 #[cfg(test)]
 mod tests;

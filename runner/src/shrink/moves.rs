@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
+use super::chars::{least_of_same_category, least_of_same_category_and_length};
 use super::order::{char_rank, cmp_simplicity, int_target, sig_digits, units};
 use crate::generate::{
     admissible, field_hints, int_domain, item_hints, key_hints, option_hints, value_hints,
@@ -39,16 +40,58 @@ pub(crate) struct Edit<'a> {
     mv: Move,
 }
 
-/// The argument `root` with `edit` applied, if the result is admissible and strictly simpler.
-pub(crate) fn apply(root: &Value, edit: &Edit) -> Option<Value> {
+impl<'a> Edit<'a> {
+    /// The edit `mv` of the node at `path`, a value of `ty` under `hints`.
+    pub(crate) fn new(path: Vec<usize>, ty: &'a Type, hints: &'a Hints, mv: Move) -> Edit<'a> {
+        Edit {
+            path,
+            ty,
+            hints,
+            mv,
+        }
+    }
+}
+
+/// The node of `root` at `path` (see [`Edit`]).
+pub(crate) fn node_at<'v>(root: &'v Value, path: &[usize]) -> &'v Value {
     let mut node = root;
-    for &i in &edit.path {
+    for &i in path {
         node = match node {
             Value::List(xs) | Value::Struct(xs) => &xs[i],
             Value::Map(es) => &es[i].1,
             _ => unreachable!("edit paths follow the value they were made from"),
         };
     }
+    node
+}
+
+/// Every node of `v` (of type `ty` under `hints`) with its path, type and hints, outer before
+/// inner, left to right: the positions the canonical pass visits.
+pub(crate) fn nodes<'a>(v: &Value, ty: &'a Type, hints: &'a Hints) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    walk(v, ty, hints, &mut Vec::new(), &mut |path, ty, hints| {
+        out.push(Node {
+            path: path.to_vec(),
+            ty,
+            hints,
+        })
+    });
+    out
+}
+
+/// A node of a value: where it is, its type and its hints.
+pub(crate) struct Node<'a> {
+    /// The path from the argument to the node (see [`Edit`]).
+    pub(crate) path: Vec<usize>,
+    /// The node's type.
+    pub(crate) ty: &'a Type,
+    /// The node's hints.
+    pub(crate) hints: &'a Hints,
+}
+
+/// The argument `root` with `edit` applied, if the result is admissible and strictly simpler.
+pub(crate) fn apply(root: &Value, edit: &Edit) -> Option<Value> {
+    let node = node_at(root, &edit.path);
     let new = materialize(node, &edit.mv)?;
     if cmp_simplicity(&new, node, edit.ty, edit.hints) != Ordering::Less
         || !admissible(&new, edit.ty, edit.hints)
@@ -124,34 +167,43 @@ fn materialize(node: &Value, mv: &Move) -> Option<Value> {
 /// All edits of `v` (of type `ty` under `hints`), in order of preference.
 pub(crate) fn edits<'a>(v: &Value, ty: &'a Type, hints: &'a Hints) -> Vec<Edit<'a>> {
     let mut out = Vec::new();
-    let mut path = Vec::new();
-    collect(v, ty, hints, &mut path, &mut out);
+    collect(v, ty, hints, &mut out);
     out
 }
 
-fn collect<'a>(
+/// The edits of every node of `root`, in walk order.
+fn collect<'a>(root: &Value, ty: &'a Type, hints: &'a Hints, out: &mut Vec<Edit<'a>>) {
+    walk(root, ty, hints, &mut Vec::new(), &mut |path, ty, hints| {
+        let node = node_at(root, path);
+        for mv in own_moves(node, ty, hints) {
+            out.push(Edit {
+                path: path.to_vec(),
+                ty,
+                hints,
+                mv,
+            });
+        }
+    });
+}
+
+/// Calls `visit` on every node of `v` below `path`, outer before inner, left to right; options
+/// are transparent (a present option is visited as its value, with the inner type).
+fn walk<'a>(
     v: &Value,
     ty: &'a Type,
     hints: &'a Hints,
     path: &mut Vec<usize>,
-    out: &mut Vec<Edit<'a>>,
+    visit: &mut dyn FnMut(&[usize], &'a Type, &'a Hints),
 ) {
-    for mv in own_moves(v, ty, hints) {
-        out.push(Edit {
-            path: path.clone(),
-            ty,
-            hints,
-            mv,
-        });
-    }
+    visit(path, ty, hints);
     match (ty, v) {
         (Type::Option(_), Value::Nil) => {}
-        (Type::Option(inner), v) => collect(v, inner, option_hints(hints), path, out),
+        (Type::Option(inner), v) => walk(v, inner, option_hints(hints), path, visit),
         (Type::List(item), Value::List(xs)) => {
             let h = item_hints(hints);
             for (i, x) in xs.iter().enumerate() {
                 path.push(i);
-                collect(x, item, h, path, out);
+                walk(x, item, h, path, visit);
                 path.pop();
             }
         }
@@ -159,14 +211,14 @@ fn collect<'a>(
             let h = value_hints(hints);
             for (i, (_, x)) in es.iter().enumerate() {
                 path.push(i);
-                collect(x, val, h, path, out);
+                walk(x, val, h, path, visit);
                 path.pop();
             }
         }
         (Type::Struct(st), Value::Struct(fs)) => {
             for (i, (f, field)) in fs.iter().zip(&st.fields).enumerate() {
                 path.push(i);
-                collect(f, &field.ty, field_hints(hints, i), path, out);
+                walk(f, &field.ty, field_hints(hints, i), path, visit);
                 path.pop();
             }
         }
@@ -261,8 +313,9 @@ fn removals(n: usize) -> Vec<Move> {
     out
 }
 
-/// The target (zero or the range bound nearest zero), the absolute value of a negative, then
-/// steps towards the target: half the distance, a quarter less, … one less.
+/// The target (zero or the range bound nearest zero) and the absolute value of a negative. The
+/// descent tries only these: bisection towards the target is the canonical pass's job, which
+/// costs a few tries per halving instead of a batch.
 fn int_moves(x: i128, ty: &Type, hints: &Hints) -> Vec<i128> {
     let target = int_target(ty, hints);
     let (lo, hi) = int_domain(ty, hints);
@@ -270,22 +323,64 @@ fn int_moves(x: i128, ty: &Type, hints: &Hints) -> Vec<i128> {
     if x < 0 {
         out.push(-x);
     }
-    let d = x - target;
-    let mut k = 1;
-    while k < 70 && d / (1i128 << k) != 0 {
-        out.push(x - d / (1i128 << k));
-        k += 1;
-    }
-    if d != 0 {
-        out.push(x - d.signum());
-    }
     out.retain(|y| (lo..=hi).contains(y));
     out
 }
 
-/// Zero, one, the absolute value, the integer part, fewer significant digits, halving, and for
-/// integers steps towards zero. NaN and ±Inf are only offered finite replacements: if they are
-/// what makes the input diverge, those fail and the NaN stays.
+/// The steps of an integer in a joint move: the target, the absolute value, half way to the
+/// target and one step towards it (a joint move keeps two arguments in step, as in `max = len - 1`).
+fn int_steps(x: i128, ty: &Type, hints: &Hints) -> Vec<i128> {
+    let target = int_target(ty, hints);
+    let (lo, hi) = int_domain(ty, hints);
+    let d = x - target;
+    let mut out = int_moves(x, ty, hints);
+    out.extend([x - d / 2, x - d.signum()]);
+    out.retain(|y| (lo..=hi).contains(y));
+    out
+}
+
+/// The simplifications of a whole argument tried in a joint move, at most `n`, distinct and in
+/// order of preference: for an integer its [`int_steps`], for anything else its edits applied.
+pub(crate) fn joint_steps(v: &Value, ty: &Type, hints: &Hints, n: usize) -> Vec<Value> {
+    let mut seen = HashSet::new();
+    let as_int = match (ty, v) {
+        (Type::Option(_), _) => None,
+        (t, Value::Int(x)) => Some(
+            int_steps((*x).into(), t, hints)
+                .into_iter()
+                .map(|y| Value::Int(y as i64))
+                .collect::<Vec<_>>(),
+        ),
+        (t, Value::Uint(x)) => Some(
+            int_steps((*x).into(), t, hints)
+                .into_iter()
+                .map(|y| Value::Uint(y as u64))
+                .collect(),
+        ),
+        _ => None,
+    };
+    let candidates: Vec<Value> = match as_int {
+        Some(ys) => ys
+            .into_iter()
+            .filter(|y| {
+                cmp_simplicity(y, v, ty, hints) == Ordering::Less && admissible(y, ty, hints)
+            })
+            .collect(),
+        None => edits(v, ty, hints)
+            .iter()
+            .filter_map(|e| apply(v, e))
+            .collect(),
+    };
+    candidates
+        .into_iter()
+        .filter(|y| seen.insert(y.clone()))
+        .take(n)
+        .collect()
+}
+
+/// Zero, one, the absolute value, the integer part and fewer significant digits. NaN and ±Inf
+/// are only offered finite replacements: if they are what makes the input diverge, those fail
+/// and the NaN stays. Bisection of the magnitude is the canonical pass's job.
 fn float_moves(x: f64, f32: bool) -> Vec<f64> {
     let mut out = vec![0.0, 1.0];
     if x.is_nan() {
@@ -308,26 +403,15 @@ fn float_moves(x: f64, f32: bool) -> Vec<f64> {
             out.push(y);
         }
     }
-    out.push(x / 2.0);
-    if x.fract() == 0.0 {
-        let mut k = 1;
-        while k < 64 {
-            let step = (x / 2f64.powi(k)).trunc();
-            if step == 0.0 {
-                break;
-            }
-            out.push(x - step);
-            k += 1;
-        }
-        out.push(x - x.signum());
-    }
     out
 }
 
 /// Empty, chunk removals, then each character replaced by a simpler one: `a`, its ASCII lower
-/// case, `0`, `A`, the simplest character of the charset, then a familiar character of each UTF-8
-/// length (`é`, `€`, `😀`), so that a bug that needs a multi-byte character is reported with one a
-/// reader recognizes.
+/// case, `0`, `A`, the simplest character of the charset, the least character of its Unicode
+/// general category (in the shortest UTF-8 length, then in its own), `\x00`, then the familiar
+/// character of each UTF-8 length (`é`, `€`, `😀`), so that a bug that needs a multi-byte
+/// character is reported with one a reader recognizes. The canonical pass then tries every
+/// simpler character (see `chars`).
 fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
     let us = units(s);
     let mut out = removals(us.len());
@@ -338,13 +422,16 @@ fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
     for (i, (_, c)) in us.iter().enumerate() {
         let rank = char_rank(*c);
         let lower = c.map(|c| c.to_ascii_lowercase());
-        let mut tried: Vec<char> = Vec::with_capacity(8);
+        let mut tried: Vec<char> = Vec::with_capacity(12);
         for r in [
             Some('a'),
             lower,
             Some('0'),
             Some('A'),
             simplest_in_charset,
+            c.map(least_of_same_category),
+            c.map(least_of_same_category_and_length),
+            Some('\0'),
             Some('é'),
             Some('€'),
             Some('😀'),

@@ -1,12 +1,19 @@
-//! The simplicity order shrinking descends: every accepted move makes the input strictly simpler,
-//! and the order is well-founded, so shrinking ends at a local minimum and never cycles.
+//! The simplicity order: one total order over typed values that shrinking descends. Every
+//! accepted move makes the input strictly simpler and the order is well-founded, so shrinking
+//! ends and never cycles; the goal is the least diverging input, so that the same bug reaches
+//! the same input from any seed. Only equal values compare equal.
 //!
-//! - integers: closer to the target (zero, or the range bound nearest zero), then non-negative;
-//! - floats: integers by magnitude, then other finite values by significant digits and magnitude,
-//!   then ±Inf, then NaN (canonical before other payloads);
-//! - strings: fewer characters, then simpler characters position by position (`a` < `b`…`z` <
-//!   digits < `A`…`Z` < other ASCII < non-ASCII < invalid bytes);
-//! - lists, maps, bytes: empty < nil < non-empty, then shorter, then element by element;
+//! - integers: closer to the target (zero, or the range bound nearest zero), then positive
+//!   before negative: `0 < 1 < -1 < 2 < -2`;
+//! - floats: integers by magnitude (`0 < -0 < 1 < -1`), then other finite values by significant
+//!   digits and magnitude, then +Inf, −Inf, NaN (canonical before other payloads);
+//! - strings: fewer characters, then fewer bytes, then character rank position by position.
+//!   Within a UTF-8 length the familiar character comes first (`a`, `é`, `€`, `😀`), then ASCII
+//!   as `a`…`z` < `0`…`9` < `A`…`Z` < space < punctuation < control characters (`\x00` first),
+//!   other characters by code point; an invalid sequence counts its bytes and ranks after
+//!   every character;
+//! - lists, maps, bytes: empty < nil < non-empty, then fewer elements, then element by element
+//!   (map entries key first);
 //! - options: nil < present; structs: field by field; `false` < `true`.
 
 use std::cmp::Ordering;
@@ -59,7 +66,8 @@ fn float_class(x: f64, bits_are_canonical_nan: bool) -> u8 {
 fn cmp_float(a: f64, b: f64, f32: bool, a_canon: bool, b_canon: bool) -> Ordering {
     let (ca, cb) = (float_class(a, a_canon), float_class(b, b_canon));
     if ca != cb || ca >= 2 {
-        return ca.cmp(&cb);
+        // The bits break ties between NaN payloads, so that only equal values are equal.
+        return ca.cmp(&cb).then(a.to_bits().cmp(&b.to_bits()));
     }
     let digits = |x: f64| if ca == 1 { sig_digits(x, f32) } else { 0 };
     digits(a)
@@ -68,18 +76,77 @@ fn cmp_float(a: f64, b: f64, f32: bool, a_canon: bool, b_canon: bool) -> Orderin
         .then(a.is_sign_negative().cmp(&b.is_sign_negative()))
 }
 
-/// How simple a unit of a string is (lower is simpler). `None` is an invalid byte sequence.
-pub(crate) fn char_rank(c: Option<char>) -> u32 {
-    match c {
-        Some(c @ 'a'..='z') => c as u32 - 'a' as u32,
-        Some(c @ '0'..='9') => 26 + c as u32 - '0' as u32,
-        Some(c @ 'A'..='Z') => 36 + c as u32 - 'A' as u32,
-        Some(' ') => 62,
-        Some(c) if c.is_ascii_graphic() => 63 + c as u32,
-        Some(c) if c.is_ascii() => 200 + c as u32,
-        Some(c) => 1000 + c as u32,
-        None => 0x20_0000,
+/// The characters ranked first within their UTF-8 length, because a reader recognizes them.
+pub(crate) const FAMILIAR: [char; 4] = ['a', 'é', '€', '😀'];
+
+/// ASCII in rank order: lower-case letters, digits, upper-case letters, space, the other
+/// printable characters, then the control characters (`\x00` first).
+const ASCII_ORDER: &[u8; 128] = &{
+    let mut out = [0u8; 128];
+    let mut n = 0;
+    let mut pass = 0;
+    while pass < 6 {
+        let mut c = 0u8;
+        while c < 128 {
+            let take = match pass {
+                0 => c.is_ascii_lowercase(),
+                1 => c.is_ascii_digit(),
+                2 => c.is_ascii_uppercase(),
+                3 => c == b' ',
+                4 => c.is_ascii_punctuation(),
+                _ => c.is_ascii_control(),
+            };
+            if take {
+                out[n] = c;
+                n += 1;
+            }
+            c += 1;
+        }
+        pass += 1;
     }
+    out
+};
+
+/// The rank of each ASCII character (the inverse of [`ASCII_ORDER`]).
+const ASCII_RANK: &[u8; 128] = &{
+    let mut out = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        out[ASCII_ORDER[i] as usize] = i as u8;
+        i += 1;
+    }
+    out
+};
+
+/// The ASCII characters in increasing rank.
+pub(crate) fn ascii_in_rank_order() -> impl Iterator<Item = char> {
+    ASCII_ORDER.iter().map(|&b| b as char)
+}
+
+/// How simple a unit of a string is (lower is simpler); `None` is an invalid byte sequence.
+/// Fewer UTF-8 bytes first; within a length, the familiar character of that length
+/// ([`FAMILIAR`]), then ASCII in [`ASCII_ORDER`] or the others by code point; every valid
+/// character before every invalid sequence.
+pub(crate) fn char_rank(c: Option<char>) -> u64 {
+    match c {
+        Some(c) => {
+            let len = c.len_utf8() as u64;
+            let within = if c.is_ascii() {
+                u64::from(ASCII_RANK[c as usize])
+            } else if FAMILIAR[len as usize - 1] == c {
+                0
+            } else {
+                u64::from(c as u32) + 1
+            };
+            (len << 32) | within
+        }
+        None => 5 << 32,
+    }
+}
+
+/// The rank of an invalid sequence among invalid sequences: shorter, then by bytes.
+fn invalid_rank(bytes: &[u8]) -> (usize, &[u8]) {
+    (bytes.len(), bytes)
 }
 
 /// The units of a Go string: its characters, and each maximal invalid sequence as one unit.
@@ -98,10 +165,20 @@ pub(crate) fn units(s: &[u8]) -> Vec<(&[u8], Option<char>)> {
 }
 
 fn cmp_str(a: &[u8], b: &[u8]) -> Ordering {
-    char_len(a).cmp(&char_len(b)).then_with(|| {
-        let ranks = |s| units(s).into_iter().map(|(_, c)| char_rank(c));
-        ranks(a).cmp(ranks(b))
-    })
+    char_len(a)
+        .cmp(&char_len(b))
+        .then(a.len().cmp(&b.len()))
+        .then_with(|| {
+            let ranks = |s| {
+                units(s).into_iter().map(|(u, c)| {
+                    (
+                        char_rank(c),
+                        invalid_rank(if c.is_some() { &[] } else { u }),
+                    )
+                })
+            };
+            ranks(a).cmp(ranks(b))
+        })
 }
 
 /// empty < nil < non-empty, for nil-able collections.

@@ -1,0 +1,256 @@
+//! Tests of the simplicity order, the character moves and the canonical pass: the same bug
+//! reaches the same minimum from any starting input (issue 8, "Canonical minimization").
+
+use std::cmp::Ordering;
+use std::time::Duration;
+
+use super::chars::simpler_chars;
+use super::order::cmp_simplicity;
+use super::tests::{fun1, shrink_with};
+use super::*;
+use crate::generate::Generator;
+use crate::spec::Hints;
+use crate::value::Type;
+
+fn s(x: &str) -> Value {
+    Value::str(x)
+}
+
+fn cmp_str(a: &Value, b: &Value) -> Ordering {
+    cmp_simplicity(a, b, &Type::String, &Hints::default())
+}
+
+#[test]
+fn strings_order_by_characters_then_bytes_then_rank() {
+    let chain = [
+        s(""),
+        s("a"),
+        s("z"),
+        s("0"),
+        s("A"),
+        s(" "),
+        s("!"),
+        s("\0"),
+        s("\x0b"),
+        Value::Str(vec![0xff]),
+        s("é"),
+        s("\u{85}"),
+        s("\u{a0}"),
+        s("€"),
+        s("\u{800}"),
+        s("😀"),
+        s("\u{10000}"),
+        s("aa"),
+        s("ab"),
+        s("aé"),
+        s("éa"),
+    ];
+    for w in chain.windows(2) {
+        assert_eq!(
+            cmp_str(&w[0], &w[1]),
+            Ordering::Less,
+            "{:?} < {:?}",
+            w[0],
+            w[1]
+        );
+        assert_eq!(cmp_str(&w[1], &w[0]), Ordering::Greater);
+    }
+}
+
+#[test]
+fn integers_order_by_distance_from_zero_positive_first() {
+    let chain = [0, 1, -1, 2, -2, 1000, -1000, i64::MAX, i64::MIN].map(Value::Int);
+    for w in chain.windows(2) {
+        let o = cmp_simplicity(&w[0], &w[1], &Type::I64, &Hints::default());
+        assert_eq!(o, Ordering::Less, "{:?} < {:?}", w[0], w[1]);
+    }
+}
+
+#[test]
+fn the_order_is_total_only_equal_values_compare_equal() {
+    let types = [
+        Type::String,
+        Type::F64,
+        Type::List(Box::new(Type::I64)),
+        Type::Option(Box::new(Type::Bytes)),
+        Type::Map(Box::new(Type::String), Box::new(Type::F32)),
+    ];
+    for ty in types {
+        let f = fun1(ty.clone(), Hints::default());
+        let mut g = Generator::new(&f, 7);
+        let values: Vec<Value> = (0..300).map(|_| g.next_input().remove(0)).collect();
+        let h = Hints::default();
+        for a in &values {
+            for b in values.iter().take(60) {
+                let (ab, ba) = (cmp_simplicity(a, b, &ty, &h), cmp_simplicity(b, a, &ty, &h));
+                assert_eq!(ab, ba.reverse(), "{ty:?}: {a:?} vs {b:?}");
+                assert_eq!(ab == Ordering::Equal, a == b, "{ty:?}: {a:?} vs {b:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn simpler_chars_lists_every_ascii_and_two_byte_character_below_in_rank_order() {
+    let below = simpler_chars(Some('\u{a0}'));
+    assert_eq!(below.len(), 128 + 1 + (0xa0 - 0x80));
+    assert_eq!(&below[..3], &['a', 'b', 'c']);
+    assert!(below.contains(&'\0') && below.contains(&'é'));
+    let ranks: Vec<Value> = below.iter().map(|c| s(&c.to_string())).collect();
+    assert!(ranks
+        .windows(2)
+        .all(|w| cmp_str(&w[0], &w[1]) == Ordering::Less));
+    assert!(simpler_chars(Some('a')).is_empty());
+    // Below a 3-byte character: all 2,048 shorter ones, then a sample of 3-byte ones.
+    let below = simpler_chars(Some('\u{2460}'));
+    assert!(
+        below.len() > 2048 && below.len() < 2048 + 300,
+        "{}",
+        below.len()
+    );
+    assert!(below.contains(&'€') && below.contains(&'\u{245f}'));
+}
+
+/// A byte-reversal port: any multi-byte character diverges.
+fn has_multibyte(c: &[Value]) -> bool {
+    matches!(&c[0], Value::Str(s) if s.iter().any(|b| *b >= 0x80))
+}
+
+#[test]
+fn a_string_bug_reached_from_e_acute_and_from_u0085_gives_the_same_minimum() {
+    let f = fun1(Type::String, Hints::default());
+    for start in ["é", "\u{85}", "xx\u{85}yy€", "😀😀", "\u{7ff}q"] {
+        let out = shrink_with(&f, vec![s(start)], has_multibyte);
+        assert_eq!(out.input, vec![s("é")], "from {start:?}");
+        assert_eq!(out.stopped, Stopped::Minimal);
+    }
+}
+
+/// An escaping port: control characters other than \t \n \r, and U+00A0, are escaped differently.
+fn escaped_differently(c: &[Value]) -> bool {
+    let Value::Str(s) = &c[0] else { return false };
+    String::from_utf8_lossy(s)
+        .chars()
+        .any(|c| (c.is_control() && !"\t\n\r".contains(c)) || c == '\u{a0}')
+}
+
+#[test]
+fn an_escaping_bug_reached_from_a_vertical_tab_or_a_no_break_space_shrinks_to_nul() {
+    let f = fun1(Type::String, Hints::default());
+    for start in ["\x0b", "\u{a0}", "ab\u{a0}cd", "x\x1by"] {
+        let out = shrink_with(&f, vec![s(start)], escaped_differently);
+        assert_eq!(out.input, vec![s("\0")], "from {start:?}");
+    }
+}
+
+#[test]
+fn a_character_class_bug_shrinks_to_the_least_character_of_the_class() {
+    // Diverges on non-ASCII upper-case letters: the least is U+00C0, whichever letter started.
+    let f = fun1(Type::String, Hints::default());
+    let upper = |c: &[Value]| match &c[0] {
+        Value::Str(s) => String::from_utf8_lossy(s)
+            .chars()
+            .any(|c| !c.is_ascii() && c.is_uppercase()),
+        _ => false,
+    };
+    for start in ["Ω", "xÉy", "Ж"] {
+        let out = shrink_with(&f, vec![s(start)], upper);
+        assert_eq!(out.input, vec![s("À")], "from {start:?}");
+    }
+    // A 4-byte character stays 4 bytes only if it must: then the familiar one is the least.
+    let astral = |c: &[Value]| matches!(&c[0], Value::Str(s) if s.iter().any(|b| *b >= 0xf0));
+    let out = shrink_with(&f, vec![s("abc𝄞def")], astral);
+    assert_eq!(out.input, vec![s("😀")]);
+}
+
+fn default_budget() -> Budget {
+    Budget {
+        max_iters: 4096,
+        max_time: Duration::from_secs(60),
+    }
+}
+
+fn huge_list(seed: u64) -> Value {
+    let mut x = seed;
+    Value::List(
+        (0..13)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                Value::Int(x as i64)
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn thirteen_huge_integers_shrink_to_small_ones_within_4096_tries() {
+    let f = fun1(Type::List(Box::new(Type::I64)), Hints::default());
+    // A port that differs only on 13 or more pairwise distinct values (like a sort whose
+    // insertion-sort cut-off is 12).
+    let distinct = |c: &[Value]| match &c[0] {
+        Value::List(xs) => xs.len() >= 13 && (0..xs.len()).all(|i| (0..i).all(|j| xs[i] != xs[j])),
+        _ => false,
+    };
+    let want: Vec<Value> = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6]
+        .map(Value::Int)
+        .to_vec();
+    for seed in 1..=5 {
+        let mut test = |batch: &[Vec<Value>]| batch.iter().map(|c| distinct(c)).collect();
+        let out = shrink(&f, vec![huge_list(seed)], &default_budget(), &mut test);
+        assert_eq!(out.input, vec![Value::List(want.clone())], "seed {seed}");
+        assert_eq!(
+            out.stopped,
+            Stopped::Minimal,
+            "seed {seed}: {} tries",
+            out.tried
+        );
+        assert!(out.tried <= 4096);
+    }
+}
+
+#[test]
+fn integer_and_float_thresholds_bisect_to_the_least_value() {
+    let f = fun1(Type::U64, Hints::default());
+    let big = |c: &[Value]| matches!(c[0], Value::Uint(x) if x >= 123_456_789_012);
+    let out = shrink_with(&f, vec![Value::Uint(u64::MAX)], big);
+    assert_eq!(out.input, vec![Value::Uint(123_456_789_012)]);
+    assert!(out.tried < 300, "{} tries", out.tried);
+
+    let f = fun1(Type::F64, Hints::default());
+    let huge = |c: &[Value]| matches!(c[0], Value::F64(x) if x > 1e300);
+    let out = shrink_with(&f, vec![Value::F64(f64::MAX)], huge);
+    assert_eq!(
+        out.input,
+        vec![Value::F64(f64::from_bits(1e300f64.to_bits() + 1))]
+    );
+    assert!(out.tried < 400, "{} tries", out.tried);
+}
+
+#[test]
+fn a_byte_shrinks_to_the_least_value_that_still_diverges() {
+    let f = fun1(Type::Bytes, Hints::default());
+    let high = |c: &[Value]| matches!(&c[0], Value::Bytes(b) if b.iter().any(|x| *x >= 0x80));
+    for start in [vec![0xff], vec![1, 2, 0xc3, 9], vec![0x80, 0x80]] {
+        let out = shrink_with(&f, vec![Value::Bytes(start.clone())], high);
+        assert_eq!(out.input, vec![Value::Bytes(vec![0x80])], "from {start:?}");
+    }
+}
+
+#[test]
+fn two_neighbouring_characters_merge_into_one_when_that_still_diverges() {
+    // Diverges on a string of at least 3 bytes whose last character is multi-byte (a byte-based
+    // truncation): "éa" cannot lose a character alone, but "€" (one character) diverges too.
+    let f = fun1(Type::String, Hints::default());
+    let fails = |c: &[Value]| match &c[0] {
+        Value::Str(s) => {
+            s.len() >= 3 && String::from_utf8_lossy(s).chars().any(|c| c.len_utf8() > 1)
+        }
+        _ => false,
+    };
+    for start in ["éa", "aé", "€", "xxé"] {
+        let out = shrink_with(&f, vec![s(start)], fails);
+        assert_eq!(out.input, vec![s("€")], "from {start:?}");
+    }
+}
