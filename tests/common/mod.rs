@@ -60,10 +60,20 @@ pub fn run(args: &[&str]) -> Run {
 
 /// Runs `parity-fixtures` with exactly `args` in the folder `cwd`.
 pub fn run_raw(cwd: &Path, args: &[String]) -> (Option<i32>, String, String, Duration) {
+    run_raw_with_env(cwd, args, &[])
+}
+
+/// [`run_raw`] with environment variables set for the child.
+pub fn run_raw_with_env(
+    cwd: &Path,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String, Duration) {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parity-fixtures"))
         // CI mode (CI=true, as in .ci/run) writes no corpus files; the fixtures check that it does.
         .env_remove("CI")
+        .envs(env.iter().copied())
         .args(args)
         .current_dir(cwd)
         .env(

@@ -49,6 +49,21 @@ pub(crate) struct RawFunction {
     pub results: Option<Spanned<Vec<Spanned<String>>>>,
     pub error: Option<Spanned<bool>>,
     pub compare: Option<Spanned<RawCompare>>,
+    /// Declared differences, checked by `spec/accept.rs`.
+    #[serde(default)]
+    pub accept: Vec<Spanned<RawAccept>>,
+}
+
+/// `[[function.accept]]`: a declared difference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccept {
+    pub path: Option<Spanned<String>>,
+    pub go: Option<Spanned<String>>,
+    pub rust: Option<Spanned<String>>,
+    pub go_matches: Option<Spanned<String>>,
+    pub rust_matches: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
 }
 
 /// An argument or a struct field: a name, a type and the hint keys. (The hint keys are repeated
