@@ -237,7 +237,7 @@ fn check_function(
             Replayed::Finding { finding, .. } => {
                 let f = Finding {
                     bug: Some(bugs[next_bug].note(fun, cases)),
-                    ..finding.clone()
+                    ..(**finding).clone()
                 };
                 next_bug += 1;
                 reporter.event(&Event::Finding(&f));
@@ -324,7 +324,10 @@ pub(crate) enum Replayed {
         signature: String,
     },
     /// It diverges, unreviewed or changed.
-    Finding { finding: Finding, signature: String },
+    Finding {
+        finding: Box<Finding>,
+        signature: String,
+    },
 }
 
 impl Replayed {
@@ -436,7 +439,7 @@ pub(crate) fn replay_entries(
                 };
                 fs.findings += 1;
                 out.push(Replayed::Finding {
-                    finding: f,
+                    finding: Box::new(f),
                     signature,
                 });
             }

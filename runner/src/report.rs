@@ -183,14 +183,15 @@ pub struct BugNote {
 /// `20,000`: a count with thousands separators, for reports.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let mut groups: Vec<&str> = Vec::new();
+    let mut end = digits.len();
+    while end > 3 {
+        groups.push(&digits[end - 3..end]);
+        end -= 3;
     }
-    out
+    groups.push(&digits[..end]);
+    groups.reverse();
+    groups.join(",")
 }
 
 /// One function's totals.
