@@ -66,7 +66,14 @@ impl Kind {
 
 fn number_kind(t: &str) -> Kind {
     let (negative, body) = split_sign(t);
-    let lower = body.to_ascii_lowercase();
+    if body.len() > 64 && !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return Kind::Text; // not a special value, and not worth a copy when huge
+    }
+    let lower = if body.len() <= 64 {
+        body.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
     if lower == "inf" || lower == "infinity" {
         return Kind::Special(("inf", negative));
     }
@@ -163,8 +170,11 @@ fn plus_one(digits: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Texts longer than this (in bytes) are not compared for case: a huge value costs no copies.
+const CASE_MAX: usize = 4096;
+
 fn text_edit(go: &str, rust: &str) -> String {
-    if go.to_lowercase() == rust.to_lowercase() {
+    if go.len() <= CASE_MAX && rust.len() <= CASE_MAX && go.to_lowercase() == rust.to_lowercase() {
         "case".to_string()
     } else {
         String::new()
