@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::bugs::{self, Bug, Tally};
 use crate::compare::{self, Divergence, Verdict};
 use crate::corpus::{self, CorpusError};
 use crate::execute::{CasePair, Executor, HarnessCommand, StartError};
@@ -31,11 +32,6 @@ use crate::value::Value;
 
 /// Inputs per generation chunk: the unit of work a job claims.
 const CHUNK: u64 = 2048;
-/// Diverging inputs kept per function for confirmation and minimization.
-const KEEP_DIVERGING: usize = 64;
-/// Diverging inputs minimized per function: every distinct way of diverging first, then more
-/// inputs (they often minimize to other bugs of the same shape) up to this many.
-const MINIMIZE_PER_FUNCTION: usize = 4;
 /// How many extra times a diverging input is re-run on both sides before it is believed.
 const CONFIRM_RUNS: usize = 2;
 
@@ -211,7 +207,10 @@ pub(crate) struct Diverging {
 struct Explored {
     cases: u64,
     rejected: u64,
-    diverging: Vec<Diverging>,
+    /// Inputs that differed only in declared ways.
+    declared: u64,
+    /// The diverging inputs, counted by way of diverging (see `bugs.rs`).
+    diverging: Tally,
     elapsed: Duration,
     /// The run was interrupted during the generation phase: `cases` counts what was checked.
     interrupted: bool,
@@ -232,21 +231,16 @@ fn check_function(
     };
     let mut reported: Vec<Vec<Value>> = Vec::new();
 
-    // The corpus first: yesterday's divergences are today's regression tests.
-    replay_corpus(
-        spec,
-        fun,
-        opts,
-        &mut execs[0],
-        reporter,
-        &mut fs,
-        &mut reported,
-    )?;
+    // The corpus first: yesterday's divergences are today's regression tests. Its findings are
+    // reported after exploration, with how many generated inputs hit each.
+    let replayed = replay_entries(spec, fun, opts, &mut execs[0], &mut fs, &mut reported)?;
+    let mut bugs: Vec<Bug> = replayed.iter().filter_map(Replayed::bug).collect();
 
-    let extra = run_extra_inputs(fun, opts, &mut execs[0])?;
+    let mut diverging = run_extra_inputs(fun, opts, &mut execs[0])?;
     let mut explored = explore(fun, opts, execs, reporter)?;
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
+    fs.declared = explored.declared;
     fs.elapsed = explored.elapsed;
     if explored.interrupted {
         // The harnesses are gone: what was found is not confirmed, so it is not reported.
@@ -254,11 +248,7 @@ fn check_function(
         return Ok(fs);
     }
     // Extra inputs come first in input order: they were chosen on purpose.
-    let offset = extra.len() as u64;
-    for d in &mut explored.diverging {
-        d.index += offset;
-    }
-    let mut diverging = extra;
+    let extra = extra_inputs_of(opts, fun).len() as u64;
     match explored.stop.take() {
         Some(slow::Stop::EveryInputFails(f)) => {
             fs.findings += 1;
@@ -268,39 +258,81 @@ fn check_function(
             fs.all_slow = true;
             reporter.event(&Event::Slow(&s));
         }
-        None => diverging.append(&mut explored.diverging),
+        None => {
+            let mut generated = explored.diverging;
+            generated.shift(extra);
+            diverging.merge(generated);
+        }
     }
     // No silent deaths: a harness that died after replying or spoke unasked (check/deaths.rs).
-    let unpinned = deaths::collect(fun, execs, offset + fs.cases, &mut diverging)?;
+    let mut pinned = Vec::new();
+    let mut unpinned = deaths::collect(fun, execs, extra + fs.cases, &mut pinned)?;
+    for d in pinned {
+        diverging.add(d);
+    }
+    fs.diverging = diverging.diverging;
+    let cases = fs.cases + extra;
 
-    // One nondeterminism finding per side is enough: every further input would only repeat it.
-    let mut flaky_sides: Vec<Side> = Vec::new();
-    for mut d in pick_for_minimizing(diverging) {
-        // A timeout is believed only if it happens again with a larger budget; a slow input may
-        // still diverge once it has answered.
-        if let Some(side) = slow::timed_out_side(&d.divergence) {
-            if let Some((s, go, rust)) =
-                slow::confirm_timeout(fun, opts, &mut execs[0], &d.input, side)?
-            {
+    // A timeout is believed only if it happens again with a larger budget; a slow input may
+    // still diverge once it has answered.
+    let mut groups = Vec::new();
+    for mut g in diverging.into_groups() {
+        let Some(side) = slow::timed_out_side(&g.reps[0].divergence) else {
+            groups.push(g);
+            continue;
+        };
+        match slow::confirm_timeout(fun, opts, &mut execs[0], &g.reps[0].input, side)? {
+            None => groups.push(g),
+            Some((s, go, rust)) => {
                 reporter.event(&Event::Slow(&s));
-                match compare::compare(&fun.compare, &fun.results, &go, &rust) {
-                    Verdict::Diverge(div) => d.divergence = div,
-                    _ => continue,
+                if let Verdict::Diverge(div) = compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                    g.signature = div.signature();
+                    g.reps.truncate(1);
+                    g.reps[0].divergence = div;
+                    groups.push(g);
                 }
             }
-        }
-        if let Some(f) = confirm_and_minimize(spec, fun, opts, &mut execs[0], d, &mut reported)? {
-            if let FindingKind::Nondeterministic { side, .. } = &f.kind {
-                if flaky_sides.contains(side) {
-                    continue;
-                }
-                flaky_sides.push(*side);
-            }
-            fs.findings += 1;
-            reporter.event(&Event::Finding(&f));
         }
     }
-    let mut unpinned = unpinned;
+
+    let resolved = bugs::resolve(
+        spec,
+        fun,
+        opts,
+        &mut execs[0],
+        groups,
+        &mut bugs,
+        &mut reported,
+    )?;
+    // The replayed entries' bugs are the first of `bugs`, in the same order.
+    let mut next_bug = 0;
+    for r in &replayed {
+        match r {
+            Replayed::Finding { finding, .. } => {
+                let f = Finding {
+                    bug: Some(bugs[next_bug].note(fun, cases)),
+                    ..(**finding).clone()
+                };
+                next_bug += 1;
+                reporter.event(&Event::Finding(&f));
+            }
+            Replayed::Known { .. } => {
+                next_bug += 1;
+                emit_replayed(fun, r, reporter);
+            }
+            _ => emit_replayed(fun, r, reporter),
+        }
+    }
+    fs.known_inputs = bugs.iter().filter(|b| b.known).map(|b| b.seen).sum();
+    for (i, mut f) in resolved.findings {
+        f.bug = Some(bugs[i].note(fun, cases));
+        fs.findings += 1;
+        reporter.event(&Event::Finding(&f));
+    }
+    for f in resolved.nondeterministic {
+        fs.findings += 1;
+        reporter.event(&Event::Finding(&f));
+    }
     unpinned.extend(execs.iter_mut().flat_map(|e| e.take_deaths()));
     for f in deaths::findings(fun, unpinned) {
         fs.findings += 1;
@@ -309,14 +341,23 @@ fn check_function(
     Ok(fs)
 }
 
+/// The extra inputs that apply to `fun`: `opts.extra_inputs` when `fun` is the one selected.
+fn extra_inputs_of<'o>(opts: &'o CheckOptions, fun: &FunctionSpec) -> &'o [Vec<Value>] {
+    if opts.function.as_deref() == Some(fun.name.as_str()) {
+        &opts.extra_inputs
+    } else {
+        &[]
+    }
+}
+
 /// Runs `opts.extra_inputs` on both sides; returns the diverging ones, numbered from 0.
 fn run_extra_inputs(
     fun: &FunctionSpec,
     opts: &CheckOptions,
     exec: &mut Executor,
-) -> Result<Vec<Diverging>, CheckError> {
-    if opts.extra_inputs.is_empty() || opts.function.as_deref() != Some(fun.name.as_str()) {
-        return Ok(Vec::new());
+) -> Result<Tally, CheckError> {
+    if extra_inputs_of(opts, fun).is_empty() {
+        return Ok(Tally::default());
     }
     let pairs = exec.run(fun, &opts.extra_inputs, false)?;
     let mut found = Explored::default();
@@ -324,8 +365,8 @@ fn run_extra_inputs(
     Ok(found.diverging)
 }
 
-/// Compares the answers to a batch of inputs numbered from `first`: counts rejections and keeps
-/// the diverging inputs (at most [`KEEP_DIVERGING`]) in `into`.
+/// Compares the answers to a batch of inputs numbered from `first`: counts rejections and
+/// inputs that differed only in declared ways, and tallies the diverging inputs in `into`.
 fn sort_pairs(
     fun: &FunctionSpec,
     first: u64,
@@ -337,18 +378,53 @@ fn sort_pairs(
         let CasePair::Outcomes(go, rust) = pair else {
             continue;
         };
-        match compare::compare(&fun.compare, &fun.results, &go, &rust) {
-            Verdict::Agree => {}
-            Verdict::Rejected { .. } => into.rejected += 1,
-            Verdict::Diverge(divergence) => {
-                if into.diverging.len() < KEEP_DIVERGING {
-                    into.diverging.push(Diverging {
-                        index: first + i as u64,
-                        input,
-                        divergence,
-                    });
-                }
-            }
+        match compare::compare_declared(&fun.compare, &fun.results, &go, &rust) {
+            (Verdict::Agree, declared) => into.declared += u64::from(declared),
+            (Verdict::Rejected { .. }, _) => into.rejected += 1,
+            (Verdict::Diverge(divergence), _) => into.diverging.add(Diverging {
+                index: first + i as u64,
+                input,
+                divergence,
+            }),
+        }
+    }
+}
+
+/// What replaying one corpus entry found.
+pub(crate) enum Replayed {
+    /// It agrees now and was never accepted.
+    CorpusFixed {
+        path: String,
+        /// Every file of the entry, to delete.
+        files: Vec<String>,
+    },
+    /// It agrees now and was accepted: a known bug that is fixed.
+    KnownFixed {
+        path: String,
+        snapshot: String,
+        /// Every file of the entry, to delete.
+        files: Vec<String>,
+    },
+    /// It diverges exactly as accepted.
+    Known {
+        path: String,
+        snapshot: String,
+        signature: String,
+    },
+    /// It diverges, unreviewed or changed.
+    Finding {
+        finding: Box<Finding>,
+        signature: String,
+    },
+}
+
+impl Replayed {
+    /// The bug a still-diverging entry stands for.
+    fn bug(&self) -> Option<Bug> {
+        match self {
+            Replayed::Known { signature, .. } => Some(Bug::replayed(signature.clone(), true)),
+            Replayed::Finding { signature, .. } => Some(Bug::replayed(signature.clone(), false)),
+            _ => None,
         }
     }
 }
@@ -364,79 +440,114 @@ pub(crate) fn replay_corpus(
     fs: &mut FunctionSummary,
     reported: &mut Vec<Vec<Value>>,
 ) -> Result<(), CheckError> {
+    for r in replay_entries(spec, fun, opts, exec, fs, reported)? {
+        emit_replayed(fun, &r, reporter);
+    }
+    Ok(())
+}
+
+/// The event of one replayed entry.
+fn emit_replayed(fun: &FunctionSpec, r: &Replayed, reporter: &mut dyn Reporter) {
+    let function = &fun.name;
+    match r {
+        Replayed::CorpusFixed { path, files } => reporter.event(&Event::CorpusFixed {
+            function,
+            path,
+            files,
+        }),
+        Replayed::KnownFixed {
+            path,
+            snapshot,
+            files,
+        } => reporter.event(&Event::KnownFixed {
+            function,
+            path,
+            snapshot,
+            files,
+        }),
+        Replayed::Known { path, snapshot, .. } => reporter.event(&Event::Known {
+            function,
+            path,
+            snapshot,
+        }),
+        Replayed::Finding { finding, .. } => reporter.event(&Event::Finding(finding)),
+    }
+}
+
+/// Replays the corpus entries of `fun`, counting them in `fs` and adding the still-diverging
+/// ones to `reported`; the caller reports what it returns.
+pub(crate) fn replay_entries(
+    spec: &Spec,
+    fun: &FunctionSpec,
+    opts: &CheckOptions,
+    exec: &mut Executor,
+    fs: &mut FunctionSummary,
+    reported: &mut Vec<Vec<Value>>,
+) -> Result<Vec<Replayed>, CheckError> {
     let review_ctx = review_context(opts);
     let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
     fs.replayed = entries.len() as u64;
-    if !entries.is_empty() {
-        let inputs: Vec<Vec<Value>> = entries.iter().map(|e| e.input.clone()).collect();
-        let pairs = exec.run(fun, &inputs, true)?;
-        for (entry, pair) in entries.iter().zip(pairs) {
-            let (go, rust) = outcomes(pair);
-            let shown = display_path(&entry.path);
-            match compare::compare(&fun.compare, &fun.results, &go, &rust) {
-                Verdict::Agree | Verdict::Rejected { .. } => {
-                    fs.fixed += 1;
-                    let accepted = snapshot::agreed(&review_ctx, &entry.path)?;
-                    let files: Vec<String> = snapshot::files_of(&entry.path)
-                        .iter()
-                        .map(|p| display_path(p))
-                        .collect();
-                    if let Some(accepted) = accepted {
-                        reporter.event(&Event::KnownFixed {
-                            function: &fun.name,
-                            path: &shown,
-                            snapshot: &display_path(&accepted),
-                            files: &files,
-                        });
-                    } else {
-                        reporter.event(&Event::CorpusFixed {
-                            function: &fun.name,
-                            path: &shown,
-                            files: &files,
-                        });
-                    }
+    let mut out = Vec::new();
+    if entries.is_empty() {
+        return Ok(out);
+    }
+    let inputs: Vec<Vec<Value>> = entries.iter().map(|e| e.input.clone()).collect();
+    let pairs = exec.run(fun, &inputs, true)?;
+    for (entry, pair) in entries.iter().zip(pairs) {
+        let (go, rust) = outcomes(pair);
+        let shown = display_path(&entry.path);
+        match compare::compare(&fun.compare, &fun.results, &go, &rust) {
+            Verdict::Agree | Verdict::Rejected { .. } => {
+                fs.fixed += 1;
+                let files: Vec<String> = snapshot::files_of(&entry.path)
+                    .iter()
+                    .map(|p| display_path(p))
+                    .collect();
+                out.push(match snapshot::agreed(&review_ctx, &entry.path)? {
+                    Some(accepted) => Replayed::KnownFixed {
+                        path: shown,
+                        snapshot: display_path(&accepted),
+                        files,
+                    },
+                    None => Replayed::CorpusFixed { path: shown, files },
+                });
+            }
+            Verdict::Diverge(d) => {
+                let review =
+                    snapshot::review(&review_ctx, fun, &entry.path, &entry.input, &go, &rust, &d)?;
+                reported.push(entry.input.clone());
+                let signature = d.signature();
+                if let Review::Known { accepted } = &review {
+                    fs.known += 1;
+                    out.push(Replayed::Known {
+                        path: shown,
+                        snapshot: display_path(accepted),
+                        signature,
+                    });
+                    continue;
                 }
-                Verdict::Diverge(d) => {
-                    let review = snapshot::review(
-                        &review_ctx,
-                        fun,
-                        &entry.path,
-                        &entry.input,
-                        &go,
-                        &rust,
-                        &d,
-                    )?;
-                    if let Review::Known { accepted } = &review {
-                        reported.push(entry.input.clone());
-                        fs.known += 1;
-                        reporter.event(&Event::Known {
-                            function: &fun.name,
-                            path: &shown,
-                            snapshot: &display_path(accepted),
-                        });
-                        continue;
-                    }
-                    let f = finding(
-                        fun,
-                        &entry.input,
-                        &go,
-                        &rust,
-                        d,
-                        Origin::Corpus(shown.clone()),
-                    );
-                    let f = Finding {
-                        corpus_file: Some(shown),
-                        review: Some(review_note(&review)),
-                        ..f
-                    };
-                    reported.push(entry.input.clone());
-                    fs.findings += 1;
-                    reporter.event(&Event::Finding(&f));
-                }
+                let f = finding(
+                    fun,
+                    &entry.input,
+                    &go,
+                    &rust,
+                    d,
+                    Origin::Corpus(shown.clone()),
+                );
+                let f = Finding {
+                    corpus_file: Some(shown),
+                    review: Some(review_note(&review)),
+                    ..f
+                };
+                fs.findings += 1;
+                out.push(Replayed::Finding {
+                    finding: Box::new(f),
+                    signature,
+                });
             }
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 pub(crate) fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
@@ -552,14 +663,13 @@ fn explore(
     for part in results.into_inner().unwrap() {
         all.cases += part.cases;
         all.rejected += part.rejected;
-        all.diverging.extend(part.diverging);
+        all.declared += part.declared;
+        all.diverging.merge(part.diverging);
     }
     if all.interrupted {
         // Jobs that were interrupted mid-chunk return no part; the shared count has them all.
         all.cases = all.cases.max(done_cases.load(Ordering::Relaxed));
     }
-    all.diverging.sort_by_key(|d| d.index);
-    all.diverging.truncate(KEEP_DIVERGING);
     Ok(all)
 }
 
@@ -602,27 +712,6 @@ fn explore_job(
         mine.cases += n;
         done_cases.fetch_add(n, Ordering::Relaxed);
     }
-}
-
-/// Chooses which diverging inputs to minimize: the first of every distinct way of diverging
-/// (classes, path, rule), then, for value differences only, the earliest others up to
-/// [`MINIMIZE_PER_FUNCTION`] in all. A class difference (ok against panic) is one bug however many
-/// inputs show it; values that differ at the same path often come from several bugs (two Unicode
-/// case rules), and the extra inputs are deduplicated again after minimization.
-pub(crate) fn pick_for_minimizing(diverging: Vec<Diverging>) -> Vec<Diverging> {
-    let mut picked: Vec<Diverging> = Vec::new();
-    let mut rest = Vec::new();
-    for d in diverging {
-        if !picked.iter().any(|p| p.divergence.same_way(&d.divergence)) {
-            picked.push(d);
-        } else if d.divergence.go_class == d.divergence.rust_class {
-            rest.push(d);
-        }
-    }
-    let room = MINIMIZE_PER_FUNCTION.saturating_sub(picked.len());
-    picked.extend(rest.into_iter().take(room));
-    picked.sort_by_key(|d| d.index);
-    picked
 }
 
 /// Whether two answers of the same side to the same input are the same answer. Crash reports
@@ -844,6 +933,7 @@ fn finding(
         shrink: None,
         corpus_file: None,
         review: None,
+        bug: None,
     }
 }
 

@@ -73,16 +73,43 @@ pub struct Divergence {
     pub go: Option<String>,
     /// The Rust value at `path`, in its short readable form; `None` when absent.
     pub rust: Option<String>,
+    /// How the two values differ (see [`shape`]): `last-digit`, `spelling(inf)`,
+    /// `substitute(letter→letter)`…; empty for a class difference, where the classes say it all.
+    pub shape: String,
 }
 
 impl Divergence {
-    /// Whether `other` diverges the same way: same classes, same path and same rule. Shrinking
-    /// keeps a smaller input only if it still diverges the same way as the original.
+    /// Whether `other` diverges the same way: same classes, same path, same rule and the same
+    /// [`shape`] of the value difference. Shrinking keeps a smaller input only if it still
+    /// diverges the same way as the original, so an input of a rare bug cannot slide into a
+    /// common one at the same path that differs in another way.
     pub fn same_way(&self, other: &Divergence) -> bool {
         self.go_class == other.go_class
             && self.rust_class == other.rust_class
             && self.path == other.path
             && self.rule == other.rule
+            && self.shape == other.shape
+    }
+
+    /// The way of diverging as one line, equal for two divergences exactly when
+    /// [`Self::same_way`] holds: `ok/ok at /0 (exact): last-digit`.
+    pub fn signature(&self) -> String {
+        let path = if self.path.is_empty() {
+            "(outcome)"
+        } else {
+            &self.path
+        };
+        let mut s = format!(
+            "{}/{} at {path} ({})",
+            self.go_class.as_str(),
+            self.rust_class.as_str(),
+            self.rule
+        );
+        if !self.shape.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.shape);
+        }
+        s
     }
 }
 
@@ -108,15 +135,28 @@ impl fmt::Display for Divergence {
 /// Compares the Go and the Rust outcome of one input under `rules`; `results` are the function's
 /// result types.
 pub fn compare(rules: &CompareRules, results: &[Type], go: &Outcome, rust: &Outcome) -> Verdict {
+    compare_declared(rules, results, go, rust).0
+}
+
+/// [`compare`], also saying whether a declared difference (a `[[function.accept]]` rule, see
+/// [`AcceptRule`](crate::spec::AcceptRule)) made a differing value count as agreeing. A `true` with [`Verdict::Agree`]
+/// is an input that differed only in declared ways.
+pub fn compare_declared(
+    rules: &CompareRules,
+    results: &[Type],
+    go: &Outcome,
+    rust: &Outcome,
+) -> (Verdict, bool) {
     for (side, o) in [(Side::Go, go), (Side::Rust, rust)] {
         if let Outcome::Rejected(reason) = o {
-            return Verdict::Rejected {
+            let v = Verdict::Rejected {
                 by: side,
                 reason: reason.clone(),
             };
+            return (v, false);
         }
     }
-    let found = |path: &str, rule: &str, g: Option<String>, r: Option<String>| {
+    let found = |path: &str, rule: &str, g: Option<String>, r: Option<String>, shape: String| {
         Verdict::Diverge(Divergence {
             go_class: go.class(),
             rust_class: rust.class(),
@@ -124,20 +164,23 @@ pub fn compare(rules: &CompareRules, results: &[Type], go: &Outcome, rust: &Outc
             rule: rule.to_string(),
             go: g,
             rust: r,
+            shape,
         })
     };
     if go.class() != rust.class() {
-        return found(
+        let v = found(
             "",
             "class",
             Some(readable::short_outcome(go, results)),
             Some(readable::short_outcome(rust, results)),
+            String::new(),
         );
+        return (v, false);
     }
     match (go, rust) {
         (Outcome::Error(g), Outcome::Error(r)) => {
             let (rule, g, r) = match &rules.errors {
-                ErrorRule::Ignore => return Verdict::Agree,
+                ErrorRule::Ignore => return (Verdict::Agree, false),
                 ErrorRule::Exact => ("error-exact", g.clone(), r.clone()),
                 ErrorRule::Regex { regex, replace } => {
                     let rewrite = |m: &[u8]| {
@@ -151,21 +194,27 @@ pub fn compare(rules: &CompareRules, results: &[Type], go: &Outcome, rust: &Outc
                     )
                 }
             };
+            let (gt, rt) = (String::from_utf8_lossy(&g), String::from_utf8_lossy(&r));
             if g == r {
-                Verdict::Agree
+                (Verdict::Agree, false)
+            } else if accept::declared(&rules.accept, &[Seg::Field("error".into())], &gt, &rt) {
+                (Verdict::Agree, true)
             } else {
                 let quote = |m: &[u8]| Some(readable::truncate(readable::go_quote(m)));
-                found("/error", rule, quote(&g), quote(&r))
+                let shape = shape::of_texts(&gt, &rt);
+                (found("/error", rule, quote(&g), quote(&r), shape), false)
             }
         }
         (Outcome::Ok(g), Outcome::Ok(r)) => {
             if g.len() != r.len() {
-                return found(
+                let v = found(
                     "",
                     "result-count",
                     Some(g.len().to_string()),
                     Some(r.len().to_string()),
+                    String::new(),
                 );
+                return (v, false);
             }
             let mut w = Walker::new(rules);
             for (i, (gv, rv)) in g.iter().zip(r).enumerate() {
@@ -175,14 +224,14 @@ pub fn compare(rules: &CompareRules, results: &[Type], go: &Outcome, rust: &Outc
                     None => w.untyped(gv, rv),
                 };
                 if let Some(d) = d {
-                    return found(&d.path, &d.rule, d.go, d.rust);
+                    return (found(&d.path, &d.rule, d.go, d.rust, d.shape), false);
                 }
                 w.path.pop();
             }
-            Verdict::Agree
+            (Verdict::Agree, w.declared)
         }
         // Panics, crashes and timeouts of both sides agree: see the module docs.
-        _ => Verdict::Agree,
+        _ => (Verdict::Agree, false),
     }
 }
 
@@ -238,12 +287,15 @@ struct Found {
     rule: String,
     go: Option<String>,
     rust: Option<String>,
+    shape: String,
 }
 
 struct Walker<'a> {
     rules: &'a CompareRules,
     patterns: Vec<Vec<&'a str>>,
     path: Vec<Seg>,
+    /// Whether a declared difference made a differing node agree.
+    declared: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -257,6 +309,7 @@ impl<'a> Walker<'a> {
             rules,
             patterns,
             path: Vec::new(),
+            declared: false,
         }
     }
 
@@ -287,24 +340,38 @@ impl<'a> Walker<'a> {
     }
 
     fn found(&self, rule: &str, go: Option<String>, rust: Option<String>) -> Option<Found> {
+        let shape = match (&go, &rust) {
+            (None, Some(_)) => "rust-only".to_string(),
+            (Some(_), None) => "go-only".to_string(),
+            _ => String::new(),
+        };
         Some(Found {
             path: self.path_string(),
             rule: rule.to_string(),
             go,
             rust,
+            shape,
         })
     }
 
-    fn both(&self, rule: &str, ty: &Type, go: &Value, rust: &Value) -> Option<Found> {
-        self.found(
-            rule,
-            Some(readable::short(go, ty)),
-            Some(readable::short(rust, ty)),
-        )
+    /// A difference between two values, unless a declared difference covers it.
+    fn both(&mut self, rule: &str, ty: &Type, go: &Value, rust: &Value) -> Option<Found> {
+        let (gt, rt) = (value_text(go, ty), value_text(rust, ty));
+        if accept::declared(&self.rules.accept, &self.path, &gt, &rt) {
+            self.declared = true;
+            return None;
+        }
+        Some(Found {
+            path: self.path_string(),
+            rule: rule.to_string(),
+            go: Some(readable::short(go, ty)),
+            rust: Some(readable::short(rust, ty)),
+            shape: shape::of_texts(&gt, &rt),
+        })
     }
 
     /// Values that do not fit their type (only a broken harness sends them): structural equality.
-    fn untyped(&self, go: &Value, rust: &Value) -> Option<Found> {
+    fn untyped(&mut self, go: &Value, rust: &Value) -> Option<Found> {
         if go == rust {
             return None;
         }
@@ -327,7 +394,14 @@ impl<'a> Walker<'a> {
     }
 
     /// A difference in the node's own properties, unless the node is `shallow` (see [`Self::walk`]).
-    fn own(&self, shallow: bool, rule: &str, ty: &Type, go: &Value, rust: &Value) -> Option<Found> {
+    fn own(
+        &mut self,
+        shallow: bool,
+        rule: &str,
+        ty: &Type,
+        go: &Value,
+        rust: &Value,
+    ) -> Option<Found> {
         if shallow {
             None
         } else {
@@ -521,6 +595,15 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// A value's own text for [`shape`] and declared differences: a string's or byte string's
+/// content (invalid UTF-8 replaced), any other value's readable spelling.
+fn value_text<'v>(v: &'v Value, ty: &Type) -> Cow<'v, str> {
+    match v {
+        Value::Str(b) | Value::Bytes(b) => String::from_utf8_lossy(b),
+        other => Cow::Owned(readable::short(other, ty)),
+    }
+}
+
 fn is_nil(v: &Value) -> bool {
     matches!(v, Value::Nil)
 }
@@ -653,6 +736,9 @@ fn sort_cmp(a: &Value, b: &Value) -> Ordering {
         _ => a.cmp(b),
     }
 }
+
+mod accept;
+pub mod shape;
 
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 //! A binary registers its Rust functions in a [`Registry`] and calls [`main`].
 #![warn(missing_docs)]
 
+mod bugs;
 pub mod check;
 pub mod cli;
 pub mod compare;

@@ -224,6 +224,37 @@ pub struct Finding {
     pub corpus_file: Option<String>,
     /// Its snapshot review state (`None` for nondeterminism, which is never snapshot).
     pub review: Option<ReviewNote>,
+    /// The bug this finding stands for: how many inputs hit it, and further inputs of it
+    /// (`None` for nondeterminism).
+    pub bug: Option<BugNote>,
+}
+
+/// One bug (see `bugs.rs`): the way it diverges, how many generated inputs hit it, and at most
+/// two further inputs of it whose minimization stopped elsewhere than the canonical input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BugNote {
+    /// The way of diverging: `ok/ok at /0 (exact): last-digit`.
+    pub signature: String,
+    /// Generated inputs (and extra inputs) of this run that diverged this way.
+    pub seen: u64,
+    /// Generated inputs of this run, all told.
+    pub cases: u64,
+    /// Further minimized inputs of the bug, `name = value` per argument.
+    pub further: Vec<Vec<(String, String)>>,
+}
+
+/// `20,000`: a count with thousands separators, for reports.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut groups: Vec<&str> = Vec::new();
+    let mut end = digits.len();
+    while end > 3 {
+        groups.push(&digits[end - 3..end]);
+        end -= 3;
+    }
+    groups.push(&digits[..end]);
+    groups.reverse();
+    groups.join(",")
 }
 
 /// One argument of a finding's input, whole.
@@ -257,6 +288,12 @@ pub struct FunctionSummary {
     pub findings: u64,
     /// Known divergences: corpus entries diverging as their accepted snapshots say.
     pub known: u64,
+    /// Generated inputs that diverged (each attributed to one bug).
+    pub diverging: u64,
+    /// Generated inputs that diverged the way a known (accepted) bug does: not failures.
+    pub known_inputs: u64,
+    /// Generated inputs that differed only in declared ways (`[[function.accept]]`).
+    pub declared: u64,
     /// Wall time spent generating and running cases.
     pub elapsed: Duration,
     /// The run was interrupted while checking this function: `cases` is what was checked.
@@ -441,6 +478,23 @@ impl<W: Write> HumanReporter<W> {
                 writeln!(o, "    {line}")?;
             }
         }
+        if let Some(b) = &f.bug {
+            if b.cases > 0 {
+                writeln!(
+                    o,
+                    "  seen in    {} of {} inputs ({})",
+                    thousands(b.seen),
+                    thousands(b.cases),
+                    b.signature
+                )?;
+            } else {
+                writeln!(o, "  diverges   {}", b.signature)?;
+            }
+            for input in &b.further {
+                let shown: Vec<String> = input.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                writeln!(o, "  also       {}", shown.join(", "))?;
+            }
+        }
         if let Some(s) = &f.shrink {
             let how = match &s.stopped {
                 Stopped::Minimal => "a local minimum".to_string(),
@@ -543,6 +597,15 @@ impl<W: Write> HumanReporter<W> {
             }
             if f.known > 0 {
                 line.push_str(&format!("  {} known", f.known));
+                if f.known_inputs > 0 {
+                    line.push_str(&format!(" (seen in {} inputs)", f.known_inputs));
+                }
+            }
+            if f.diverging > 0 {
+                line.push_str(&format!("  {} diverging inputs", f.diverging));
+            }
+            if f.declared > 0 {
+                line.push_str(&format!("  {} differing only as declared", f.declared));
             }
             if !self.style.no_times {
                 line.push_str(&format!("  {:.0} checks/s", f.checks_per_sec()));
@@ -817,6 +880,14 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
         "diff": readable::diff(&f.go, &f.rust, false),
         "shrink": shrink,
         "corpus_file": f.corpus_file,
+        "bug": f.bug.as_ref().map(|b| json!({
+            "signature": b.signature,
+            "seen": b.seen,
+            "cases": b.cases,
+            "further": b.further.iter().map(|input| {
+                input.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>()
+            }).collect::<Vec<_>>(),
+        })),
         "review": f.review.as_ref().map(|r| match r {
             ReviewNote::Known { accepted } => json!({"state": "known", "accepted": accepted}),
             ReviewNote::Unreviewed { pending } => json!({"state": "unreviewed", "pending": pending}),
@@ -886,6 +957,9 @@ impl<W: Write> Reporter for JsonReporter<W> {
                             "findings": f.findings,
                             "known": f.known,
                             "all_slow": f.all_slow,
+                            "diverging": f.diverging,
+                            "known_inputs": f.known_inputs,
+                            "declared": f.declared,
                         });
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
@@ -941,7 +1015,15 @@ impl<W: Write> Reporter for JsonReporter<W> {
 
 #[cfg(test)]
 mod progress_tests {
-    use super::progress_bar;
+    use super::{progress_bar, thousands};
+
+    #[test]
+    fn counts_are_written_with_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3212), "3,212");
+        assert_eq!(thousands(20_000_000), "20,000,000");
+    }
 
     #[test]
     fn the_progress_bar_fills_with_the_budget() {

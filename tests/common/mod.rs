@@ -74,6 +74,7 @@ pub fn run_raw_env(
         .envs(env.iter().copied())
         // CI mode (CI=true, as in .ci/run) writes no corpus files; the fixtures check that it does.
         .env_remove("CI")
+        .envs(env.iter().copied())
         .args(args)
         .current_dir(cwd)
         .env(

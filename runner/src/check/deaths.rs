@@ -82,6 +82,7 @@ pub(super) fn findings(fun: &FunctionSpec, deaths: Vec<HarnessDeath>) -> Vec<Fin
             rust_class,
             path: String::new(),
             rule: "harness-died".into(),
+            shape: String::new(),
             go: None,
             rust: None,
         };
@@ -107,6 +108,7 @@ pub(super) fn findings(fun: &FunctionSpec, deaths: Vec<HarnessDeath>) -> Vec<Fin
                 shrink: None,
                 corpus_file: None,
                 review: None,
+                bug: None,
                 typed_input: Vec::new(),
                 spec_line: (fun.location.line > 0).then_some(fun.location.line),
             }

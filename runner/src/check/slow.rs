@@ -176,6 +176,7 @@ pub(crate) fn probe(
         rust_class: rust0.class(),
         path: String::new(),
         rule: "class".into(),
+        shape: String::new(),
         go: short(&go0),
         rust: short(&rust0),
     };

@@ -721,7 +721,7 @@ fn divergences_carry_short_readable_values_and_none_for_an_absent_side() {
 }
 
 #[test]
-fn same_way_needs_equal_classes_path_and_rule_but_not_values() {
+fn same_way_needs_equal_classes_path_rule_and_shape_but_not_values() {
     let d = Divergence {
         go_class: Class::Ok,
         rust_class: Class::Ok,
@@ -729,6 +729,7 @@ fn same_way_needs_equal_classes_path_and_rule_but_not_values() {
         rule: "exact".into(),
         go: Some("5".into()),
         rust: Some("6".into()),
+        shape: "last-digit".into(),
     };
     let other_values = Divergence {
         go: Some("1".into()),
@@ -736,6 +737,15 @@ fn same_way_needs_equal_classes_path_and_rule_but_not_values() {
         ..d.clone()
     };
     assert!(d.same_way(&other_values));
+    assert_eq!(d.signature(), other_values.signature());
+    let other_shape = Divergence {
+        go: Some("1".into()),
+        rust: Some("7".into()),
+        shape: "value".into(),
+        ..d.clone()
+    };
+    assert!(!d.same_way(&other_shape));
+    assert_ne!(d.signature(), other_shape.signature());
     let other_path = Divergence {
         path: "/0/Currency".into(),
         ..d.clone()
@@ -751,4 +761,94 @@ fn same_way_needs_equal_classes_path_and_rule_but_not_values() {
         ..d.clone()
     };
     assert!(!d.same_way(&other_class));
+}
+
+fn accepting(path: &str, go: &str, rust: &str) -> CompareRules {
+    CompareRules {
+        accept: vec![crate::spec::AcceptRule {
+            path: path.into(),
+            go: crate::spec::TextPattern::Exact(go.into()),
+            rust: crate::spec::TextPattern::Exact(rust.into()),
+            reason: "test".into(),
+        }],
+        ..CompareRules::default()
+    }
+}
+
+#[test]
+fn a_value_difference_carries_the_shape_of_the_difference() {
+    let results = [Type::String];
+    let Verdict::Diverge(d) = compare(
+        &CompareRules::default(),
+        &results,
+        &ok(Value::str("+Inf")),
+        &ok(Value::str("inf")),
+    ) else {
+        panic!("+Inf and inf differ")
+    };
+    assert_eq!(d.shape, "spelling(inf)");
+    assert_eq!(d.signature(), "ok/ok at /0 (exact): spelling(inf)");
+    let Verdict::Diverge(d) = compare(
+        &CompareRules::default(),
+        &results,
+        &ok(Value::str("0.2")),
+        &ok(Value::str("0.3")),
+    ) else {
+        panic!("0.2 and 0.3 differ")
+    };
+    assert_eq!(d.shape, "last-digit");
+}
+
+#[test]
+fn a_declared_difference_agrees_and_says_so_while_other_values_still_diverge() {
+    let rules = accepting("/0", "+Inf", "inf");
+    let results = [Type::String];
+    let (v, declared) = compare_declared(
+        &rules,
+        &results,
+        &ok(Value::str("+Inf")),
+        &ok(Value::str("inf")),
+    );
+    assert_eq!((v, declared), (Verdict::Agree, true));
+    let (v, declared) = compare_declared(
+        &rules,
+        &results,
+        &ok(Value::str("0.2")),
+        &ok(Value::str("0.3")),
+    );
+    assert!(matches!(v, Verdict::Diverge(_)) && !declared);
+    let (v, declared) = compare_declared(
+        &rules,
+        &results,
+        &ok(Value::str("-Inf")),
+        &ok(Value::str("-inf")),
+    );
+    assert!(
+        matches!(v, Verdict::Diverge(_)),
+        "only the declared pair agrees"
+    );
+    assert!(!declared);
+}
+
+#[test]
+fn a_declared_difference_applies_to_floats_by_their_readable_spelling_and_to_error_messages() {
+    let rules = accepting("/0", "-0", "0");
+    let (v, declared) = compare_declared(
+        &rules,
+        &[Type::F64],
+        &ok(Value::F64(-0.0)),
+        &ok(Value::F64(0.0)),
+    );
+    assert_eq!((v, declared), (Verdict::Agree, true));
+    let rules = CompareRules {
+        errors: ErrorRule::Exact,
+        ..accepting("/error", "bad input", "invalid input")
+    };
+    let (v, declared) = compare_declared(
+        &rules,
+        &[Type::I64],
+        &Outcome::Error(b"bad input".to_vec()),
+        &Outcome::Error(b"invalid input".to_vec()),
+    );
+    assert_eq!((v, declared), (Verdict::Agree, true));
 }

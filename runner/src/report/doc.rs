@@ -79,12 +79,14 @@ mod tests {
                 rust_class: Class::Ok,
                 path: "/0".into(),
                 rule: "exact".into(),
+                shape: String::new(),
                 go: None,
                 rust: None,
             },
             shrink: None,
             corpus_file: None,
             review: None,
+            bug: None,
         };
         let text = serde_json::to_string(&finding_json(&f)).unwrap();
         assert!(

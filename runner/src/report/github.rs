@@ -117,12 +117,14 @@ mod tests {
                 rust_class: Class::Ok,
                 path: "/0".into(),
                 rule: "exact".into(),
+                shape: String::new(),
                 go: Some("1".into()),
                 rust: Some("2".into()),
             },
             shrink: None,
             corpus_file: None,
             review: None,
+            bug: None,
         };
         let a = annotation("specs/a,b.toml", &f);
         assert!(

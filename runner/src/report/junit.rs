@@ -210,12 +210,14 @@ mod tests {
                 rust_class: Class::Ok,
                 path: "/0".into(),
                 rule: "exact".into(),
+                shape: String::new(),
                 go: Some("\"<\"".into()),
                 rust: Some("\"…\"".into()),
             },
             shrink: None,
             corpus_file: None,
             review: None,
+            bug: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //!
 //! The format is described in `docs/spec.md`.
 
+mod accept;
 mod compare;
 mod error;
 mod examples;

@@ -185,6 +185,8 @@ pub struct CompareRules {
     pub default: ValueRule,
     /// Per-path overrides, in file order; a later match overrides an earlier one field by field.
     pub paths: Vec<PathRule>,
+    /// Declared differences (`[[function.accept]]`), in file order.
+    pub accept: Vec<AcceptRule>,
 }
 
 impl Default for CompareRules {
@@ -193,6 +195,7 @@ impl Default for CompareRules {
             errors: ErrorRule::Ignore,
             default: ValueRule::default(),
             paths: Vec::new(),
+            accept: Vec::new(),
         }
     }
 }
@@ -274,4 +277,39 @@ pub struct PathRule {
     pub nil_equals_empty: Option<bool>,
     /// Overrides [`ValueRule::nan_payload`].
     pub nan_payload: Option<bool>,
+}
+
+/// A declared difference (`[[function.accept]]`): at `path` (a pattern, as for [`PathRule`]) and
+/// below it, a Go value whose text matches `go` and a Rust value whose text matches `rust` count
+/// as agreeing. The text of a string or byte string is its content; of any other value its
+/// readable spelling (`+Inf`, `-0`, `42`, `true`); at `/error`, the error message.
+#[derive(Clone, Debug)]
+pub struct AcceptRule {
+    /// The path pattern, for example `/0` or `/0/*/Price`.
+    pub path: String,
+    /// What the Go side's text must be.
+    pub go: TextPattern,
+    /// What the Rust side's text must be.
+    pub rust: TextPattern,
+    /// Why the difference is intended (required; shown by `parity corpus list` and in docs).
+    pub reason: String,
+}
+
+/// One side of a declared difference.
+#[derive(Clone, Debug)]
+pub enum TextPattern {
+    /// The text equals this (`go = "+Inf"`).
+    Exact(String),
+    /// The whole text matches this regex (`go_matches = "[+-]Inf"`), compiled anchored.
+    Regex(regex::Regex),
+}
+
+impl TextPattern {
+    /// Whether `text` matches.
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            TextPattern::Exact(s) => s == text,
+            TextPattern::Regex(r) => r.is_match(text),
+        }
+    }
 }

@@ -93,7 +93,32 @@ pub(crate) struct RawFunction {
     pub results: Option<Spanned<Vec<Spanned<String>>>>,
     pub error: Option<Spanned<bool>>,
     pub compare: Option<Spanned<RawCompare>>,
+    /// Declared differences, checked by `spec/accept.rs`.
+    pub accept: Vec<Spanned<RawAccept>>,
 }
+
+/// `[[function.accept]]`: a declared difference.
+#[derive(Debug)]
+pub(crate) struct RawAccept {
+    pub path: Option<Spanned<String>>,
+    pub go: Option<Spanned<String>>,
+    pub rust: Option<Spanned<String>>,
+    pub go_matches: Option<Spanned<String>>,
+    pub rust_matches: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
+}
+
+fn accept(t: &mut Table) -> Option<RawAccept> {
+    Some(RawAccept {
+        path: t.optional("path"),
+        go: t.optional("go"),
+        rust: t.optional("rust"),
+        go_matches: t.optional("go_matches"),
+        rust_matches: t.optional("rust_matches"),
+        reason: t.optional("reason"),
+    })
+}
+read_table!(RawAccept, "a [[function.accept]] table", accept);
 
 fn function(t: &mut Table) -> Option<RawFunction> {
     let name = t.required("name");
@@ -105,6 +130,7 @@ fn function(t: &mut Table) -> Option<RawFunction> {
         results: t.optional("results"),
         error: t.optional("error"),
         compare: t.optional("compare"),
+        accept: t.or_default("accept"),
     };
     Some(RawFunction { name: name?, ..f })
 }

@@ -12,7 +12,7 @@ use crate::value::{Field, StructType, Type, SCALAR_TYPES};
 use super::compare::compare_rules;
 use super::error::{clip_debug, closest, display_path, quote, Diags};
 use super::hints::{fill_struct_hints, hints};
-use super::model::{ArgSpec, FunctionSpec, GoSource, Hints, Location, Spec};
+use super::model::{ArgSpec, CompareRules, FunctionSpec, GoSource, Hints, Location, Spec};
 use super::raw::{RawArg, RawFunction, RawGo, RawSpec, RawStruct};
 
 /// Turns a parsed file into a [`Spec`]. Problems go to `d`; the returned spec is only meaningful
@@ -575,11 +575,13 @@ fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) 
         .flat_map(|r| r.get_ref())
         .filter_map(|r| parse_type(r, &lookup, &types.declared, text, d))
         .collect();
-    let compare = raw
+    let mut compare: CompareRules = raw
         .compare
         .as_ref()
         .map(|c| compare_rules(c, results.len(), &name, d))
         .unwrap_or_default();
+    let error = raw.error.as_ref().is_some_and(|e| *e.get_ref());
+    compare.accept = super::accept::accept_rules(&raw.accept, results.len(), error, &name, d);
     let (line, column) = d.position(f.span().start);
     FunctionSpec {
         name: name.clone(),
