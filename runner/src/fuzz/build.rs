@@ -267,14 +267,14 @@ fn cargo_build(
         Some(s) => format!("{RUSTFLAGS} -Zsanitizer={s}"),
         None => RUSTFLAGS.to_string(),
     };
-    cmd.env("RUSTFLAGS", &flags).arg("--target-dir");
+    cmd.env("RUSTFLAGS", &flags);
     let mut dir = target_dir(opts);
     if let Some(archive) = archive {
         dir = dir.join("deep");
         cmd.args(["--features", "deep"])
             .env(deep::ARCHIVE_ENV, archive);
     }
-    cmd.arg(&dir);
+    cmd.arg("--target-dir").arg(&dir);
     let shown = format!(
         "{}RUSTFLAGS=\"{flags}\" cargo build --release --bin {} --target {host} --target-dir {} --manifest-path {}{}",
         archive
