@@ -266,3 +266,24 @@ fn deep_mode_falls_back_to_the_subprocess_and_says_which_step_failed() {
     assert!(stderr.contains("fuzzing with the Go harness as a subprocess instead"));
     assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
 }
+
+#[test]
+fn fuzzing_outside_a_cargo_project_is_a_usage_error_that_names_the_way_out() {
+    // Nothing is built: finding the crate with the registry comes first.
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = repo().join("tests/fixtures/fuzz/spec.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .current_dir(tmp.path())
+        .arg("fuzz")
+        .arg(&spec)
+        .args(["--time", "1s"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("failed to find the crate whose registry the fuzz target calls"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --crate"), "{stderr}");
+}

@@ -98,6 +98,10 @@ impl FuzzError {
     pub fn exit_code(&self) -> crate::exit_code::ExitCode {
         match self {
             FuzzError::Check(e) => e.exit_code(),
+            // No crate with a registry to fuzz is a usage error: nothing was built.
+            FuzzError::Build(FuzzBuildError::NoPort { .. }) => {
+                crate::exit_code::ExitCode::UsageOrSpecError
+            }
             FuzzError::Build(_) => crate::exit_code::ExitCode::HarnessStartupFailed,
             FuzzError::Io { .. } => crate::exit_code::ExitCode::InternalError,
         }
