@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # One shard of the nightly fuzz job: fuzz one spec (optionally one function) for a time budget,
+# in any Cargo project that uses parity (it only calls `parity fuzz`, which generates the fuzz
+# target for the project's `registry()`),
 # keep libFuzzer's corpus between nights, and leave the report and the minimized corpus entries in
 # an output folder for upload. The workflow (.github/workflows/nightly-fuzz.yml) only calls this.
 #
@@ -7,7 +9,9 @@
 # Environment (all optional):
 #   FUZZ_TIME     time budget per function (default 10m)
 #   FUZZ_JOBS     libFuzzer processes (default 1)
-#   FUZZ_CORPUS   libFuzzer's corpus folder, restored and saved by the workflow (default fuzz/corpus)
+#   FUZZ_CORPUS   libFuzzer's corpus folder, restored and saved by the workflow (default fuzz-corpus)
+#   FUZZ_CRATE    the crate whose library has `pub fn registry()` (parity fuzz --crate; default:
+#                 the package of the current folder, see docs/fuzzing.md)
 #   FUZZ_OUT      output folder: report.json, report.txt, new corpus entries, logs (default fuzz-out)
 #   FUZZ_SEED     libFuzzer seed (default: the date, so a night can be re-run)
 #   PARITY        the parity command (default: cargo run --quiet --release --)
@@ -21,7 +25,7 @@ spec=${1:?usage: ci/nightly-fuzz.sh SPEC [FUNCTION]}
 function=${2:-}
 time=${FUZZ_TIME:-10m}
 jobs=${FUZZ_JOBS:-1}
-fuzz_corpus=${FUZZ_CORPUS:-fuzz/corpus}
+fuzz_corpus=${FUZZ_CORPUS:-fuzz-corpus}
 out=${FUZZ_OUT:-fuzz-out}
 seed=${FUZZ_SEED:-$(date -u +%Y%m%d)}
 read -r -a parity <<< "${PARITY:-cargo run --quiet --release --}"
@@ -37,6 +41,7 @@ find "$out/corpus" -type f | sort > "$out/.before"
 args=(fuzz "$spec" --time "$time" --jobs "$jobs" --seed "$seed" --format json
       --corpus "$out/corpus" --fuzz-corpus "$fuzz_corpus" --work "$out/work")
 if [ -n "$function" ]; then args+=(--function "$function"); fi
+if [ -n "${FUZZ_CRATE:-}" ]; then args+=(--crate "$FUZZ_CRATE"); fi
 
 status=0
 "${parity[@]}" "${args[@]}" > "$out/report.json" || status=$?

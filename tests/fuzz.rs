@@ -9,6 +9,9 @@
 use std::path::Path;
 use std::process::Command;
 
+/// The fixture's Rust side, whose library has the `registry()` the generated fuzz target calls.
+const FIXTURE_CRATE: &str = "tests/fixtures/fuzz/rust";
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -26,6 +29,7 @@ fn a_short_fuzz_run_turns_the_planted_nested_branch_bug_into_a_minimized_corpus_
             "--function",
             "Checksum",
         ])
+        .args(["--crate", FIXTURE_CRATE])
         .args(["--time", "15s", "--seed", "1", "--no-times"])
         .arg("--corpus")
         .arg(tmp.path().join("corpus"))
@@ -63,6 +67,60 @@ fn a_short_fuzz_run_turns_the_planted_nested_branch_bug_into_a_minimized_corpus_
     // The crash artifact is gone: the corpus entry is the record.
     let artifacts = tmp.path().join("work/spec/Checksum/artifacts");
     assert_eq!(std::fs::read_dir(artifacts).unwrap().count(), 0);
+    // The build said what it was doing, on stderr.
+    assert!(stderr.contains("building fuzz target (cargo"), "{stderr}");
+    assert!(stderr.contains("built fuzz target (cargo, "), "{stderr}");
+}
+
+#[test]
+fn with_json_output_the_build_progress_is_json_lines_on_stderr_and_stdout_stays_one_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .env_remove("CI")
+        .current_dir(repo())
+        .args([
+            "fuzz",
+            "tests/fixtures/fuzz/spec.toml",
+            "--function",
+            "Scale",
+        ])
+        .args(["--crate", FIXTURE_CRATE])
+        .args(["--time", "2s", "--seed", "1", "--format", "json"])
+        .arg("--corpus")
+        .arg(tmp.path().join("corpus"))
+        .arg("--fuzz-corpus")
+        .arg(tmp.path().join("fuzz-corpus"))
+        .arg("--work")
+        .arg(tmp.path().join("work"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(report.is_object(), "{stdout}");
+    let build: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == "build")
+        .collect();
+    let states: Vec<&str> = build.iter().filter_map(|v| v["state"].as_str()).collect();
+    assert_eq!(states.first(), Some(&"started"), "{stderr}");
+    assert_eq!(states.last(), Some(&"finished"), "{stderr}");
+    let finished = build.last().unwrap();
+    assert_eq!(finished["step"], "cargo");
+    assert_eq!(finished["ok"], true);
+    assert!(finished["elapsed_ms"].is_u64(), "{finished}");
+    // cargo's own lines come through too, wrapped (its `Finished` line at least).
+    assert!(
+        build.iter().any(|v| v["state"] == "output"
+            && v["line"].as_str().is_some_and(|l| l.contains("Finished"))),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -77,6 +135,7 @@ fn the_nightly_script_runs_with_a_tiny_budget() {
             "Scale",
         ])
         .env("PARITY", parity)
+        .env("FUZZ_CRATE", FIXTURE_CRATE)
         .env("FUZZ_TIME", "2s")
         .env("FUZZ_SEED", "1")
         .env("FUZZ_CORPUS", tmp.path().join("fuzz-corpus"))
@@ -99,7 +158,9 @@ fn the_clusterfuzzlite_build_script_leaves_runnable_targets_with_their_settings_
         .current_dir(repo())
         .arg(".clusterfuzzlite/build.sh")
         .env("OUT", &out_dir)
+        .env("PARITY", env!("CARGO_BIN_EXE_parity"))
         .env("PARITY_SPECS", "tests/fixtures/fuzz/spec.toml")
+        .env("PARITY_CRATE", FIXTURE_CRATE)
         .env_remove("SANITIZER")
         .output()
         .unwrap();
@@ -107,7 +168,10 @@ fn the_clusterfuzzlite_build_script_leaves_runnable_targets_with_their_settings_
     assert!(out.status.success(), "stderr:\n{stderr}");
     for name in ["spec_Checksum", "spec_DeepChecksum", "spec_Scale"] {
         assert!(out_dir.join(name).is_file(), "{name} in $OUT");
+        assert!(out_dir.join(format!("{name}.parity")).is_file());
     }
+    assert!(out_dir.join("spec.toml").is_file());
+    assert!(out_dir.join("spec-go-harness").is_file());
     let settings = std::fs::read_to_string(out_dir.join("spec_Scale.parity")).unwrap();
     assert_eq!(
         settings,
@@ -144,6 +208,7 @@ fn deep_mode_links_go_in_process_as_a_second_coverage_module_and_agrees_with_rus
             "Scale",
             "--deep",
         ])
+        .args(["--crate", FIXTURE_CRATE])
         .args(["--time", "3s", "--seed", "1", "--no-times"])
         .arg("--corpus")
         .arg(tmp.path().join("corpus"))
@@ -200,4 +265,25 @@ fn deep_mode_falls_back_to_the_subprocess_and_says_which_step_failed() {
     );
     assert!(stderr.contains("fuzzing with the Go harness as a subprocess instead"));
     assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
+}
+
+#[test]
+fn fuzzing_outside_a_cargo_project_is_a_usage_error_that_names_the_way_out() {
+    // Nothing is built: finding the crate with the registry comes first.
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = repo().join("tests/fixtures/fuzz/spec.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_parity"))
+        .current_dir(tmp.path())
+        .arg("fuzz")
+        .arg(&spec)
+        .args(["--time", "1s"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("failed to find the crate whose registry the fuzz target calls"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --crate"), "{stderr}");
 }

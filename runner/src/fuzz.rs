@@ -1,6 +1,7 @@
 //! `parity fuzz`: coverage-guided differential fuzzing with libFuzzer, ending where `check` ends.
 //!
-//! For each function: build the fuzz target (`fuzz/`, instrumented on stable Rust), seed its
+//! For each function: build the fuzz target (a crate generated for the user's `registry()`
+//! ([`project`]), or a given one, instrumented on stable Rust), seed its
 //! corpus folder with the spec's examples, `check`'s first generated inputs and the value corpus,
 //! replay the value corpus, then run libFuzzer until the time budget is spent. Every crash artifact
 //! is decoded back into its typed input ([`input::Decoder`]), re-run through the same executor as
@@ -13,6 +14,9 @@
 pub mod build;
 mod command;
 pub mod input;
+pub mod out;
+pub mod progress;
+pub mod project;
 pub mod target;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +98,10 @@ impl FuzzError {
     pub fn exit_code(&self) -> crate::exit_code::ExitCode {
         match self {
             FuzzError::Check(e) => e.exit_code(),
+            // No crate with a registry to fuzz is a usage error: nothing was built.
+            FuzzError::Build(FuzzBuildError::NoPort { .. }) => {
+                crate::exit_code::ExitCode::UsageOrSpecError
+            }
             FuzzError::Build(_) => crate::exit_code::ExitCode::HarnessStartupFailed,
             FuzzError::Io { .. } => crate::exit_code::ExitCode::InternalError,
         }
@@ -248,7 +256,7 @@ fn fuzz_function(
     for d in [&corpus_dir, &artifacts] {
         std::fs::create_dir_all(d).map_err(io("create", d))?;
     }
-    seed_corpus(ctx, &corpus_dir)?;
+    seed_corpus(spec, fun, opts, &corpus_dir)?;
 
     // Divergences already known (replayed from the corpus) are not what the fuzzer should stop on.
     let skip_file = work.join("known-divergences");
@@ -334,10 +342,15 @@ fn divergence(
 
 /// Writes the spec's examples, `check`'s first generated inputs and the value corpus entries as
 /// fuzzer seeds (file name: the SHA-256 of the bytes, as libFuzzer names its own).
-fn seed_corpus(ctx: &Ctx, dir: &Path) -> Result<(), FuzzError> {
-    let fun = ctx.fun;
+fn seed_corpus(
+    spec: &spec::Spec,
+    fun: &FunctionSpec,
+    opts: &FuzzOptions,
+    dir: &Path,
+) -> Result<(), FuzzError> {
+    std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let mut inputs: Vec<Vec<Value>> = Vec::new();
-    let mut g = Generator::new(fun, ctx.opts.seed);
+    let mut g = Generator::new(fun, opts.seed);
     let examples = fun
         .args
         .iter()
@@ -347,15 +360,10 @@ fn seed_corpus(ctx: &Ctx, dir: &Path) -> Result<(), FuzzError> {
     for _ in 0..examples + GENERATED_SEEDS {
         inputs.push(g.next_input());
     }
-    let entries = corpus::load(
-        &ctx.opts.corpus_root,
-        &ctx.spec.name,
-        &fun.name,
-        &fun.arg_types(),
-    )
-    .map_err(CheckError::from)?;
+    let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())
+        .map_err(CheckError::from)?;
     inputs.extend(entries.into_iter().map(|e| e.input));
-    if let Some(go) = &ctx.opts.go_corpus {
+    if let Some(go) = &opts.go_corpus {
         let imported = crate::gocorpus::import(go, fun)
             .map_err(|e| CheckError::Usage(format!("error: {e}")))?;
         inputs.extend(imported);

@@ -1,4 +1,5 @@
-//! The runtime of a differential fuzz target: what `fuzz/fuzz_targets/differential.rs` calls.
+//! The runtime of a differential fuzz target: what the target `parity fuzz` generates calls
+//! ([`super::build::TARGET_SOURCE`]).
 //!
 //! [`init`] reads which spec and function to fuzz from the environment, starts the Go side (a
 //! harness subprocess, or Go linked in-process in deep mode) and keeps the Rust [`Registry`] to call
@@ -15,6 +16,7 @@
 //! [`WORKER_ENV`] set, [`init`] serves the registry over the protocol and never returns.
 
 use std::cell::RefCell;
+use std::ffi::c_char;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -49,6 +51,45 @@ pub const SETTINGS_EXT: &str = "parity";
 
 /// Go linked into the target: takes a request line (with its `\n`), returns the reply line.
 pub type InProcessGo = Box<dyn FnMut(&[u8]) -> Vec<u8> + Send>;
+
+/// The C ABI `harness-go/capi` exports from the Go harness built as a C archive (deep mode): the
+/// generated fuzz target declares these symbols and hands them to [`c_archive_go`].
+#[derive(Clone, Copy)]
+pub struct GoCApi {
+    /// `parity_go_call`: one request line in, one reply line out (malloc'd, `out_len` bytes).
+    pub call: unsafe extern "C" fn(*const c_char, usize, *mut usize) -> *mut c_char,
+    /// `parity_go_handshake`: the handshake line (malloc'd, `out_len` bytes).
+    pub handshake: unsafe extern "C" fn(*mut usize) -> *mut c_char,
+    /// The C library's `free`, for what Go returned.
+    pub free: unsafe extern "C" fn(*mut c_char),
+}
+
+impl GoCApi {
+    fn take(&self, p: *mut c_char, len: usize) -> Vec<u8> {
+        // SAFETY: Go returned `len` bytes it allocated with malloc; we copy them, then free them.
+        unsafe {
+            let v = std::slice::from_raw_parts(p as *const u8, len).to_vec();
+            (self.free)(p);
+            v
+        }
+    }
+}
+
+/// The in-process Go side of deep mode, for [`init`]. Calls Go's handshake once first, which waits
+/// for the Go runtime's start-up: that is when Go registers its coverage counters with libFuzzer,
+/// and it must happen before libFuzzer counts its modules.
+pub fn c_archive_go(api: GoCApi) -> InProcessGo {
+    let mut len = 0;
+    // SAFETY: a plain C call into the archive; the result is ours to free.
+    let p = unsafe { (api.handshake)(&mut len) };
+    let _ = api.take(p, len);
+    Box::new(move |line: &[u8]| {
+        let mut len = 0;
+        // SAFETY: `line` outlives the call; Go copies it before returning.
+        let p = unsafe { (api.call)(line.as_ptr() as *const c_char, line.len(), &mut len) };
+        api.take(p, len)
+    })
+}
 
 enum GoSide {
     Process { lane: Lane, timeout: Duration },
@@ -153,7 +194,7 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
         .position(|e| e.sig.name == fun.rust_name)
         .unwrap_or_else(|| {
             fail(format!(
-                "error: the fuzz target's registry has no Rust function `{}`\n(hint: register it in the fuzz crate's registry)",
+                "error: the fuzz target's registry has no Rust function `{}`\n(hint: add it to your crate's `registry()`, which the fuzz target calls; see docs/fuzzing.md)",
                 fun.rust_name
             ))
         });

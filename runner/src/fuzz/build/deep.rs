@@ -71,7 +71,7 @@ pub fn build_archive(opts: &BuildOptions) -> Result<PathBuf, String> {
         .take(8)
         .map(|b| format!("{b:02x}"))
         .collect();
-    let out_dir = target_dir(&opts.fuzz_dir).join("parity-deep").join(key);
+    let out_dir = target_dir(opts).join("parity-deep").join(key);
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create `{}`: {e}", out_dir.display()))?;
     let archive = out_dir.join("libparitygo.a");
@@ -81,7 +81,8 @@ pub fn build_archive(opts: &BuildOptions) -> Result<PathBuf, String> {
         dir.display(),
         archive.display()
     );
-    let out = Command::new(go())
+    let mut build = Command::new(go());
+    build
         .args([
             "build",
             "-buildmode=c-archive",
@@ -91,11 +92,17 @@ pub fn build_archive(opts: &BuildOptions) -> Result<PathBuf, String> {
         ])
         .arg(&tmp)
         .arg(".")
-        .current_dir(&dir)
-        .output()
-        .map_err(|e| format!("cannot run `go`: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("`{shown}` failed:\n{}", tail(&out.stderr)));
+        .current_dir(&dir);
+    let (status, output) = super::progress::run(
+        &mut build,
+        opts.progress,
+        "go build -buildmode=c-archive",
+        "Go harness archive",
+        "",
+    )
+    .map_err(|e| format!("cannot run `go`: {e}"))?;
+    if !status.success() {
+        return Err(format!("`{shown}` failed:\n{output}"));
     }
     let objcopy = std::env::var_os("OBJCOPY").unwrap_or_else(|| "objcopy".into());
     let renamed = Command::new(&objcopy)
