@@ -15,7 +15,7 @@ use crate::compare::{self, Divergence, Verdict};
 use crate::corpus::{self, CorpusError};
 use crate::execute::{CasePair, Executor, HarnessCommand, StartError};
 use crate::exit_code::ExitCode;
-use crate::generate::Generator;
+use crate::generate::{self as generate, GenContext, Generator};
 use crate::gobuild::{self, BuildError};
 use crate::outcome::{Class, Outcome, Side};
 use crate::readable;
@@ -160,12 +160,14 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         jobs,
         functions: &names,
     });
+    let gen_ctx = generation_context(&spec);
     let mut summary = RunSummary {
         seed: opts.seed,
+        dictionary_tokens: gen_ctx.dictionary.len() as u64,
         ..RunSummary::default()
     };
     for fun in &spec.functions {
-        let fs = check_function(&spec, fun, opts, &mut execs, reporter)?;
+        let fs = check_function(&spec, fun, opts, &mut execs, reporter, &gen_ctx)?;
         summary.findings += fs.findings;
         summary.known += fs.known;
         reporter.event(&Event::FunctionFinished(&fs));
@@ -173,6 +175,16 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     }
     reporter.event(&Event::RunFinished(&summary));
     Ok(summary)
+}
+
+/// The generation context of a spec: its `[generate]` switches and, unless the dictionary is
+/// switched off, the literals of its Go package (a `command` harness has no source to read).
+pub(crate) fn generation_context(spec: &Spec) -> GenContext {
+    let mut ctx = GenContext::new(spec.generation);
+    if let (true, GoSource::Package { dir }) = (spec.generation.dictionary, &spec.go) {
+        ctx.dictionary = generate::read_go_package(dir);
+    }
+    ctx
 }
 
 /// A diverging input found while exploring (or by the fuzzer).
@@ -196,6 +208,7 @@ fn check_function(
     opts: &CheckOptions,
     execs: &mut [Executor],
     reporter: &mut dyn Reporter,
+    gen_ctx: &GenContext,
 ) -> Result<FunctionSummary, CheckError> {
     let mut fs = FunctionSummary {
         function: fun.name.clone(),
@@ -215,7 +228,16 @@ fn check_function(
     )?;
 
     let extra = run_extra_inputs(fun, opts, &mut execs[0])?;
-    let mut explored = explore(fun, opts, execs, reporter)?;
+    // Corpus entries and imported inputs seed mutation (the examples are seeds already).
+    let mut ctx = gen_ctx.clone();
+    if spec.generation.mutation {
+        let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
+        ctx.seeds.extend(entries.into_iter().map(|e| e.input));
+        if opts.function.as_deref() == Some(fun.name.as_str()) {
+            ctx.seeds.extend(opts.extra_inputs.iter().cloned());
+        }
+    }
+    let mut explored = explore(fun, opts, execs, reporter, &ctx)?;
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
     fs.elapsed = explored.elapsed;
@@ -383,8 +405,14 @@ fn chunk_seed(seed: u64, c: u64) -> u64 {
 }
 
 /// The inputs of chunk `c`; chunk 0 starts with the spec's examples, later chunks skip them.
-fn chunk_inputs(fun: &FunctionSpec, seed: u64, c: u64, n: u64) -> Vec<Vec<Value>> {
-    let mut g = Generator::new(fun, chunk_seed(seed, c));
+fn chunk_inputs(
+    fun: &FunctionSpec,
+    seed: u64,
+    c: u64,
+    n: u64,
+    ctx: &GenContext,
+) -> Vec<Vec<Value>> {
+    let mut g = Generator::with_context(fun, chunk_seed(seed, c), ctx);
     if c > 0 {
         let examples = fun
             .args
@@ -405,6 +433,7 @@ fn explore(
     opts: &CheckOptions,
     execs: &mut [Executor],
     reporter: &mut dyn Reporter,
+    ctx: &GenContext,
 ) -> Result<Explored, CheckError> {
     let started = Instant::now();
     let deadline = opts.time.map(|t| started + t);
@@ -420,7 +449,9 @@ fn explore(
                 (&next_chunk, &done_cases, &results, &error);
             let finished = finished_tx.clone();
             s.spawn(move || {
-                let mine = explore_job(fun, opts, exec, deadline, total, next_chunk, done_cases);
+                let mine = explore_job(
+                    fun, opts, exec, deadline, total, next_chunk, done_cases, ctx,
+                );
                 match mine {
                     Ok(mine) => results.lock().unwrap().push(mine),
                     Err(e) => *error.lock().unwrap() = Some(e),
@@ -481,6 +512,7 @@ fn explore_job(
     total: u64,
     next_chunk: &AtomicU64,
     done_cases: &AtomicU64,
+    ctx: &GenContext,
 ) -> Result<Explored, StartError> {
     let mut mine = Explored::default();
     loop {
@@ -493,7 +525,7 @@ fn explore_job(
             return Ok(mine);
         }
         let n = CHUNK.min(total - first);
-        let inputs = chunk_inputs(fun, opts.seed, c, n);
+        let inputs = chunk_inputs(fun, opts.seed, c, n, ctx);
         let pairs = exec.run(fun, &inputs, false)?;
         sort_pairs(fun, first, inputs, pairs, &mut mine);
         mine.cases += n;

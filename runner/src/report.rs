@@ -207,6 +207,8 @@ pub struct RunSummary {
     pub findings: u64,
     /// Total known divergences (accepted snapshots, not failures).
     pub known: u64,
+    /// Tokens read from the Go source for the generation dictionary.
+    pub dictionary_tokens: u64,
 }
 
 /// Consumes events.
@@ -359,6 +361,13 @@ impl<W: Write> HumanReporter<W> {
                 line.push_str(&format!("  {:.0} checks/s", f.checks_per_sec()));
             }
             writeln!(self.out, "{}", line.trim_end())?;
+        }
+        if s.dictionary_tokens > 0 {
+            writeln!(
+                self.out,
+                "dictionary: {} tokens read from the Go source",
+                s.dictionary_tokens
+            )?;
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
         if s.findings == 0 {
@@ -615,6 +624,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,
+                    "dictionary_tokens": s.dictionary_tokens,
                 });
                 let _ = writeln!(
                     self.out,

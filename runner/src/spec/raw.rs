@@ -17,6 +17,8 @@ pub(crate) struct RawSpec {
     pub types: BTreeMap<Spanned<String>, Spanned<RawStruct>>,
     #[serde(default)]
     pub function: Vec<Spanned<RawFunction>>,
+    /// `[generate]`: generation features that can be switched off.
+    pub generate: Option<RawGenerate>,
     /// Reserved for HTTP endpoints; any content is accepted here and rejected by validation.
     #[serde(default)]
     pub endpoint: Vec<Spanned<toml::Table>>,
@@ -28,6 +30,17 @@ pub(crate) struct RawSpec {
 pub(crate) struct RawGo {
     pub package: Option<Spanned<String>>,
     pub command: Option<Spanned<Vec<String>>>,
+}
+
+/// `[generate]`: every key switches one generation feature (default on).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGenerate {
+    pub correlated: Option<bool>,
+    pub mutation: Option<bool>,
+    pub dictionary: Option<bool>,
+    pub rare_shapes: Option<bool>,
+    pub swarm: Option<bool>,
 }
 
 /// `[types.Name]`.
