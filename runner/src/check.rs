@@ -200,6 +200,8 @@ struct Explored {
     rejected: u64,
     diverging: Vec<Diverging>,
     elapsed: Duration,
+    /// When the first chunk with a diverging input was done, from the start of exploration.
+    first_divergence: Option<Duration>,
 }
 
 fn check_function(
@@ -241,6 +243,7 @@ fn check_function(
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
     fs.elapsed = explored.elapsed;
+    fs.first_divergence = explored.first_divergence;
     // Extra inputs come first in input order: they were chosen on purpose.
     let offset = extra.len() as u64;
     for d in &mut explored.diverging {
@@ -449,9 +452,14 @@ fn explore(
                 (&next_chunk, &done_cases, &results, &error);
             let finished = finished_tx.clone();
             s.spawn(move || {
-                let mine = explore_job(
-                    fun, opts, exec, deadline, total, next_chunk, done_cases, ctx,
-                );
+                let claim = Claim {
+                    started,
+                    deadline,
+                    total,
+                    next_chunk,
+                    done_cases,
+                };
+                let mine = explore_job(fun, opts, exec, &claim, ctx);
                 match mine {
                     Ok(mine) => results.lock().unwrap().push(mine),
                     Err(e) => *error.lock().unwrap() = Some(e),
@@ -494,6 +502,10 @@ fn explore(
         ..Explored::default()
     };
     for part in results.into_inner().unwrap() {
+        all.first_divergence = match (all.first_divergence, part.first_divergence) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         all.cases += part.cases;
         all.rejected += part.rejected;
         all.diverging.extend(part.diverging);
@@ -503,33 +515,42 @@ fn explore(
     Ok(all)
 }
 
+/// How jobs share the generation phase's budget.
+struct Claim<'a> {
+    started: Instant,
+    deadline: Option<Instant>,
+    total: u64,
+    next_chunk: &'a AtomicU64,
+    done_cases: &'a AtomicU64,
+}
+
 /// One job's share of the generation phase: claims chunks until the budget is spent.
 fn explore_job(
     fun: &FunctionSpec,
     opts: &CheckOptions,
     exec: &mut Executor,
-    deadline: Option<Instant>,
-    total: u64,
-    next_chunk: &AtomicU64,
-    done_cases: &AtomicU64,
+    claim: &Claim,
     ctx: &GenContext,
 ) -> Result<Explored, StartError> {
     let mut mine = Explored::default();
     loop {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if claim.deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(mine);
         }
-        let c = next_chunk.fetch_add(1, Ordering::Relaxed);
+        let c = claim.next_chunk.fetch_add(1, Ordering::Relaxed);
         let first = c.saturating_mul(CHUNK);
-        if first >= total {
+        if first >= claim.total {
             return Ok(mine);
         }
-        let n = CHUNK.min(total - first);
+        let n = CHUNK.min(claim.total - first);
         let inputs = chunk_inputs(fun, opts.seed, c, n, ctx);
         let pairs = exec.run(fun, &inputs, false)?;
         sort_pairs(fun, first, inputs, pairs, &mut mine);
+        if mine.first_divergence.is_none() && !mine.diverging.is_empty() {
+            mine.first_divergence = Some(claim.started.elapsed());
+        }
         mine.cases += n;
-        done_cases.fetch_add(n, Ordering::Relaxed);
+        claim.done_cases.fetch_add(n, Ordering::Relaxed);
     }
 }
 

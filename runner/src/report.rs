@@ -182,6 +182,9 @@ pub struct FunctionSummary {
     pub known: u64,
     /// Wall time spent generating and running cases.
     pub elapsed: Duration,
+    /// Wall time from the start of generation until the first chunk holding a diverging input
+    /// had run (what the finding-power benchmark reports).
+    pub first_divergence: Option<Duration>,
 }
 
 impl FunctionSummary {
@@ -612,6 +615,9 @@ impl<W: Write> Reporter for JsonReporter<W> {
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
                             v["checks_per_sec"] = json!(f.checks_per_sec());
+                            if let Some(t) = f.first_divergence {
+                                v["first_divergence_seconds"] = json!(t.as_secs_f64());
+                            }
                         }
                         v
                     })
