@@ -37,7 +37,7 @@ const PLANTED: &[Planted] = &[
     Planted {
         function: "ParseDuration",
         shape: |i| arg(i, "s").chars().filter(char::is_ascii_digit).count() >= 7,
-        minimal: r#"s = "2562048h""#,
+        minimal: r#"s = "8000000000m""#,
         reason: "the unit multiplication wraps: a documented example with a longer digit run",
     },
     Planted {
@@ -45,7 +45,7 @@ const PLANTED: &[Planted] = &[
         // Go's sort.Slice is stable up to 12 items, so every divergence has more (the rendered
         // input is clipped, so its items cannot be counted here).
         shape: |i| arg(i, "items").starts_with("[Item{"),
-        minimal: "13 items, two with equal keys that sort.Slice reorders",
+        minimal: r#"[{1, ""}, {0, "a"}, then 11 times {0, ""}]: sort.Slice moves "a" behind an equal key"#,
         reason: "sort.Slice is unstable above its 12-element insertion-sort cut-off",
     },
     Planted {

@@ -15,7 +15,7 @@ use crate::compare::{self, Divergence, Verdict};
 use crate::corpus::{self, CorpusError};
 use crate::execute::{CasePair, Executor, HarnessCommand, StartError};
 use crate::exit_code::ExitCode;
-use crate::generate::{self as generate, GenContext, Generator};
+use crate::generate::{GenContext, Generator};
 use crate::gobuild::{self, BuildError};
 use crate::outcome::{Class, Outcome, Side};
 use crate::readable;
@@ -160,7 +160,7 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         jobs,
         functions: &names,
     });
-    let gen_ctx = generation_context(&spec);
+    let gen_ctx = GenContext::for_spec(&spec);
     let mut summary = RunSummary {
         seed: opts.seed,
         dictionary_tokens: gen_ctx.dictionary.len() as u64,
@@ -175,16 +175,6 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     }
     reporter.event(&Event::RunFinished(&summary));
     Ok(summary)
-}
-
-/// The generation context of a spec: its `[generate]` switches and, unless the dictionary is
-/// switched off, the literals of its Go package (a `command` harness has no source to read).
-pub(crate) fn generation_context(spec: &Spec) -> GenContext {
-    let mut ctx = GenContext::new(spec.generation);
-    if let (true, GoSource::Package { dir }) = (spec.generation.dictionary, &spec.go) {
-        ctx.dictionary = generate::read_go_package(dir);
-    }
-    ctx
 }
 
 /// A diverging input found while exploring (or by the fuzzer).

@@ -176,7 +176,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         extra_inputs: Vec::new(),
     };
     // The Go source's literals, as a libFuzzer dictionary (`-dict`).
-    let dictionary = check::generation_context(&spec).dictionary;
+    let dictionary = crate::generate::GenContext::for_spec(&spec).dictionary;
     let dict_file = if dictionary.is_empty() {
         None
     } else {

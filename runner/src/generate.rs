@@ -30,7 +30,7 @@ pub use dictionary::{read_go_package, Dictionary};
 use compile::{below, chance, Domain};
 use swarm::{Env, Swarm, NO_DICTIONARY};
 
-use crate::spec::{FunctionSpec, Generation, Hints};
+use crate::spec::{FunctionSpec, Generation, GoSource, Hints, Spec};
 use crate::value::{Type, Value};
 
 /// A proptest strategy for values of `ty` under `hints` (`examples` aside: they are for
@@ -76,6 +76,16 @@ static DEFAULT_CONTEXT: GenContext = GenContext {
 };
 
 impl GenContext {
+    /// The context of a spec: its `[generate]` switches and, unless the dictionary is switched
+    /// off, the literals of its Go package (a `command` harness has no source to read).
+    pub fn for_spec(spec: &Spec) -> GenContext {
+        let mut ctx = GenContext::new(spec.generation);
+        if let (true, GoSource::Package { dir }) = (spec.generation.dictionary, &spec.go) {
+            ctx.dictionary = read_go_package(dir);
+        }
+        ctx
+    }
+
     /// A context with these features and nothing else.
     pub fn new(generation: Generation) -> GenContext {
         GenContext {

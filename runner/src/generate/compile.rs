@@ -537,16 +537,9 @@ impl BytesGen {
     fn draw(&self, rng: &mut TestRng, env: &Env) -> Value {
         if env.dictionary() && chance(rng, 5) {
             let tok = pick(rng, &env.dict.strings).clone();
-            let v = Value::Bytes(tok);
-            if self.len.map_or(true, |(lo, hi)| {
-                let n = match &v {
-                    Value::Bytes(b) => b.len(),
-                    _ => 0,
-                };
-                lo <= n && n <= hi
-            }) && self.item.is_none()
-            {
-                return v;
+            let fits = !matches!(self.len, Some((lo, hi)) if tok.len() < lo || tok.len() > hi);
+            if fits && self.item.is_none() {
+                return Value::Bytes(tok);
             }
         }
         let r = below(rng, 100);
@@ -727,7 +720,7 @@ impl MapGen {
         if env.features.correlated && !entries.is_empty() && chance(runner.rng(), 10) {
             let from = pick(runner.rng(), &entries).0.clone();
             let key = relate::relate(runner.rng(), &from, &self.key_domain.ty);
-            let fits = self.len.map_or(true, |(_, hi)| entries.len() < hi);
+            let fits = !matches!(self.len, Some((_, hi)) if entries.len() >= hi);
             if fits
                 && self.key_domain.admits(&key)
                 && entries.binary_search_by(|e| e.0.cmp(&key)).is_err()

@@ -273,7 +273,7 @@ pub(crate) fn mutate_text(
             }
             let (a, b) = *pick(rng, &segs);
             if below(rng, 2) == 0 {
-                replace(s, (b, b), &s[a..b].to_vec())
+                replace(s, (b, b), &s[a..b])
             } else {
                 replace(s, (a, b), b"")
             }

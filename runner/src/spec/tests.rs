@@ -432,3 +432,21 @@ fn a_rust_result_matches_a_go_error_without_the_option_flag() {
     check_signatures(&mut spec, SMALL, &go, &rust).unwrap();
     assert!(!spec.functions[0].rust_none_is_error);
 }
+
+#[test]
+fn generation_features_are_on_by_default_and_each_can_be_switched_off() {
+    assert_eq!(full().generation, Generation::ALL);
+    let text = format!("{SMALL}\n[generate]\nmutation = false\ndictionary = false\n");
+    let spec = load_str(Path::new("specs/small.toml"), &text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.generation,
+        Generation {
+            mutation: false,
+            dictionary: false,
+            ..Generation::ALL
+        }
+    );
+    let typo = format!("{SMALL}\n[generate]\nmutations = false\n");
+    let e = load_str(Path::new("specs/small.toml"), &typo).unwrap_err();
+    assert!(e.to_string().contains("rare_shapes"), "{e}");
+}
