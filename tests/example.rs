@@ -303,3 +303,59 @@ fn a_go_native_fuzz_corpus_is_imported_and_its_diverging_input_stored_minimized(
     let stored = walk(&corpus.path().join("example-naive/Truncate"));
     assert_eq!(stored.len(), 1, "{stored:?}");
 }
+
+/// With every `[generate]` feature off, generation is the one before those features, draw for
+/// draw: the naive report finds exactly the inputs it found then (the report of commit 10ec21f,
+/// whose snapshot this list is taken from). This is the baseline of `benches/finding_power.rs`.
+#[test]
+fn every_generation_feature_off_reproduces_the_earlier_generation_draw_for_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("specs/example-naive.toml")).unwrap();
+    let go = root()
+        .join("harness-go/cmd/billing-harness")
+        .display()
+        .to_string();
+    let text = text.replace(
+        r#"package = "../harness-go/cmd/billing-harness""#,
+        &format!("package = {go:?}"),
+    ) + "\n[generate]\ncorrelated = false\nmutation = false\ndictionary = false\nrare_shapes = false\nswarm = false\n";
+    let spec = dir.path().join("example-naive.toml");
+    std::fs::write(&spec, text).unwrap();
+    let corpus = dir.path().join("corpus");
+    let spec = spec.display().to_string();
+    let out = parity(
+        &[
+            "check",
+            &spec,
+            "--seed",
+            "1",
+            "--cases",
+            "20000",
+            "--no-times",
+            "--jobs",
+            "2",
+        ],
+        &corpus,
+    );
+    assert_eq!(out.status.code(), Some(1), "findings exit with 1");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let inputs: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  input ") || l.contains(" cases "))
+        .collect();
+    let earlier = [
+        r#"  input      s = "0e0""#,
+        r#"  input      s = "1000000000000001""#,
+        r#"  input      s = "aΣ""#,
+        r#"  input      s = "𒐡""#,
+        r#"  input      s = "ۢ""#,
+        r#"  input      s = "€""#,
+        "  input      max = 2",
+        r#"  input      s = "é""#,
+        "  input      max = 1",
+        "ParseAmount     20000 cases  2 findings",
+        "Slugify         20000 cases  3 findings",
+        "Truncate        20000 cases  2 findings",
+    ];
+    assert_eq!(inputs, earlier, "{stdout}");
+}
