@@ -6,6 +6,11 @@
 //! from the RNG directly instead of composing proptest unions); [`value_strategy`] exposes one as
 //! a proptest strategy, and [`Generator`] produces whole argument lists for a function. Every
 //! generated value is [`admissible`]: edge cases outside a declared range or length are dropped.
+//!
+//! Beyond independent draws, and each switchable under the spec's `[generate]`: values derived
+//! from other values of the same input (`relate`), mutants of seed inputs (`mutate`), literals
+//! of the Go source (`dictionary`), rare shapes (`rare`) and a random subset of restrictions per
+//! chunk (`swarm`). With all of them off, generation is draw for draw what it was before them.
 
 mod admissible;
 mod compile;
