@@ -16,7 +16,7 @@ use crate::compare::{self, Divergence, Verdict};
 use crate::corpus::{self, CorpusError};
 use crate::execute::{CasePair, Executor, HarnessCommand, StartError};
 use crate::exit_code::ExitCode;
-use crate::generate::Generator;
+use crate::generate::{GenContext, Generator};
 use crate::gobuild::{self, BuildError};
 use crate::outcome::{Class, Outcome, Side};
 use crate::readable;
@@ -182,8 +182,10 @@ fn run_functions(
         functions: &names,
         corpus: &opts.corpus_root,
     });
+    let gen_ctx = GenContext::for_spec(&spec);
+    summary.dictionary_tokens = gen_ctx.dictionary.len() as u64;
     for fun in &spec.functions {
-        let fs = check_function(&spec, fun, opts, &mut execs, reporter)?;
+        let fs = check_function(&spec, fun, opts, &mut execs, reporter, &gen_ctx)?;
         summary.findings += fs.findings;
         summary.known += fs.known;
         reporter.event(&Event::FunctionFinished(&fs));
@@ -216,6 +218,8 @@ struct Explored {
     interrupted: bool,
     /// Set when the function's first inputs stopped its check (see `slow.rs`).
     stop: Option<slow::Stop>,
+    /// When the first chunk with a diverging input was done, from the start of exploration.
+    first_divergence: Option<Duration>,
 }
 
 fn check_function(
@@ -224,6 +228,7 @@ fn check_function(
     opts: &CheckOptions,
     execs: &mut [Executor],
     reporter: &mut dyn Reporter,
+    gen_ctx: &GenContext,
 ) -> Result<FunctionSummary, CheckError> {
     let mut fs = FunctionSummary {
         function: fun.name.clone(),
@@ -237,7 +242,15 @@ fn check_function(
     let mut bugs: Vec<Bug> = replayed.iter().filter_map(Replayed::bug).collect();
 
     let mut diverging = run_extra_inputs(fun, opts, &mut execs[0])?;
-    let mut explored = explore(fun, opts, execs, reporter)?;
+    // Corpus entries and imported inputs seed mutation (the examples are seeds already).
+    let mut ctx = gen_ctx.clone();
+    if spec.generation.mutation {
+        let entries = corpus::load(&opts.corpus_root, &spec.name, &fun.name, &fun.arg_types())?;
+        ctx.seeds.extend(entries.into_iter().map(|e| e.input));
+        ctx.seeds.extend(extra_inputs_of(opts, fun).iter().cloned());
+    }
+    let mut explored = explore(fun, opts, execs, reporter, &ctx)?;
+    fs.first_divergence = explored.first_divergence;
     fs.cases = explored.cases;
     fs.rejected = explored.rejected;
     fs.declared = explored.declared;
@@ -285,7 +298,9 @@ fn check_function(
             None => groups.push(g),
             Some((s, go, rust)) => {
                 reporter.event(&Event::Slow(&s));
-                if let Verdict::Diverge(div) = compare::compare(&fun.compare, &fun.results, &go, &rust) {
+                if let Verdict::Diverge(div) =
+                    compare::compare(&fun.compare, &fun.results, &go, &rust)
+                {
                     g.signature = div.signature();
                     g.reps.truncate(1);
                     g.reps[0].divergence = div;
@@ -566,8 +581,14 @@ fn chunk_seed(seed: u64, c: u64) -> u64 {
 }
 
 /// The inputs of chunk `c`; chunk 0 starts with the spec's examples, later chunks skip them.
-fn chunk_inputs(fun: &FunctionSpec, seed: u64, c: u64, n: u64) -> Vec<Vec<Value>> {
-    let mut g = Generator::new(fun, chunk_seed(seed, c));
+fn chunk_inputs(
+    fun: &FunctionSpec,
+    seed: u64,
+    c: u64,
+    n: u64,
+    ctx: &GenContext,
+) -> Vec<Vec<Value>> {
+    let mut g = Generator::with_context(fun, chunk_seed(seed, c), ctx);
     if c > 0 {
         let examples = fun
             .args
@@ -588,12 +609,13 @@ fn explore(
     opts: &CheckOptions,
     execs: &mut [Executor],
     reporter: &mut dyn Reporter,
+    ctx: &GenContext,
 ) -> Result<Explored, CheckError> {
     let started = Instant::now();
     let deadline = opts.time.map(|t| started + t);
     let total = opts.cases.unwrap_or(u64::MAX);
     // The first inputs alone first: a function failing on every one of them stops here.
-    let (probed, stop) = slow::probe(fun, opts, &mut execs[0], total)?;
+    let (probed, stop) = slow::probe(fun, opts, &mut execs[0], total, ctx)?;
     if stop.is_some() {
         return Ok(Explored {
             elapsed: started.elapsed(),
@@ -613,9 +635,15 @@ fn explore(
                 (&next_chunk, &done_cases, &results, &error);
             let finished = finished_tx.clone();
             s.spawn(move || {
-                let mine = explore_job(
-                    fun, opts, exec, deadline, total, skip, next_chunk, done_cases,
-                );
+                let claim = Claim {
+                    started,
+                    deadline,
+                    total,
+                    skip,
+                    next_chunk,
+                    done_cases,
+                };
+                let mine = explore_job(fun, opts, exec, &claim, ctx);
                 match mine {
                     Ok(mine) => results.lock().unwrap().push(mine),
                     Err(e) => *error.lock().unwrap() = Some(e),
@@ -661,6 +689,10 @@ fn explore(
         all.interrupted = true;
     }
     for part in results.into_inner().unwrap() {
+        all.first_divergence = match (all.first_divergence, part.first_divergence) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         all.cases += part.cases;
         all.rejected += part.rejected;
         all.declared += part.declared;
@@ -673,34 +705,40 @@ fn explore(
     Ok(all)
 }
 
-/// One job's share of the generation phase: claims chunks until the budget is spent. The first
-/// `skip` inputs of chunk 0 were run already (by the probe).
-#[allow(clippy::too_many_arguments)]
+/// How jobs share the generation phase's budget.
+struct Claim<'a> {
+    started: Instant,
+    deadline: Option<Instant>,
+    total: u64,
+    /// The first inputs of chunk 0 that were run already (by the probe).
+    skip: u64,
+    next_chunk: &'a AtomicU64,
+    done_cases: &'a AtomicU64,
+}
+
+/// One job's share of the generation phase: claims chunks until the budget is spent.
 fn explore_job(
     fun: &FunctionSpec,
     opts: &CheckOptions,
     exec: &mut Executor,
-    deadline: Option<Instant>,
-    total: u64,
-    skip: u64,
-    next_chunk: &AtomicU64,
-    done_cases: &AtomicU64,
+    claim: &Claim,
+    ctx: &GenContext,
 ) -> Result<Explored, StartError> {
     let mut mine = Explored::default();
     loop {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if claim.deadline.is_some_and(|d| Instant::now() >= d) {
             return Ok(mine);
         }
-        let c = next_chunk.fetch_add(1, Ordering::Relaxed);
+        let c = claim.next_chunk.fetch_add(1, Ordering::Relaxed);
         let first = c.saturating_mul(CHUNK);
-        if first >= total {
+        if first >= claim.total {
             return Ok(mine);
         }
-        let n = CHUNK.min(total - first);
-        let mut inputs = chunk_inputs(fun, opts.seed, c, n);
+        let n = CHUNK.min(claim.total - first);
+        let mut inputs = chunk_inputs(fun, opts.seed, c, n, ctx);
         let (first, n) = if c == 0 {
-            inputs.drain(..(skip as usize).min(inputs.len()));
-            (skip, n.saturating_sub(skip))
+            inputs.drain(..(claim.skip as usize).min(inputs.len()));
+            (claim.skip, n.saturating_sub(claim.skip))
         } else {
             (first, n)
         };
@@ -709,8 +747,11 @@ fn explore_job(
         }
         let pairs = exec.run(fun, &inputs, false)?;
         sort_pairs(fun, first, inputs, pairs, &mut mine);
+        if mine.first_divergence.is_none() && mine.diverging.diverging > 0 {
+            mine.first_divergence = Some(claim.started.elapsed());
+        }
         mine.cases += n;
-        done_cases.fetch_add(n, Ordering::Relaxed);
+        claim.done_cases.fetch_add(n, Ordering::Relaxed);
     }
 }
 

@@ -184,12 +184,25 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         ci: crate::snapshot::ci_from_env(),
         extra_inputs: Vec::new(),
     };
+    // The Go source's literals, as a libFuzzer dictionary (`-dict`).
+    let dictionary = crate::generate::GenContext::for_spec(&spec).dictionary;
+    let dict_file = if dictionary.is_empty() {
+        None
+    } else {
+        let dir = opts.work.join(&spec.name);
+        std::fs::create_dir_all(&dir).map_err(io("create", &dir))?;
+        let path = dir.join("dictionary.txt");
+        std::fs::write(&path, dictionary.libfuzzer_text()).map_err(io("write", &path))?;
+        Some(path)
+    };
     let mut summary = RunSummary {
         seed: opts.seed,
+        dictionary_tokens: dictionary.len() as u64,
         ..RunSummary::default()
     };
     for fun in &spec.functions {
         let ctx = Ctx {
+            dict: dict_file.as_deref(),
             spec: &spec,
             fun,
             opts,
@@ -227,6 +240,8 @@ struct Ctx<'a> {
     binary: &'a Path,
     deep: bool,
     env: Vec<(String, String)>,
+    /// The libFuzzer dictionary file, when the Go source gave tokens.
+    dict: Option<&'a Path>,
 }
 
 fn fuzz_function(
@@ -429,6 +444,9 @@ fn run_libfuzzer(
         .stdout(Stdio::null());
     if ctx.opts.jobs > 1 {
         cmd.arg(format!("-fork={}", ctx.opts.jobs));
+    }
+    if let Some(dict) = ctx.dict {
+        cmd.arg(format!("-dict={}", dict.display()));
     }
     if ctx.deep {
         // Go's comparisons are visible in deep mode; value profiling keeps the inputs that get

@@ -301,6 +301,9 @@ pub struct FunctionSummary {
     /// Every one of the first inputs took longer than `--timeout` (and answered within the
     /// confirmation budget), so checking stopped with nothing checked.
     pub all_slow: bool,
+    /// Wall time from the start of generation until the first chunk holding a diverging input
+    /// had run (what the finding-power benchmark reports).
+    pub first_divergence: Option<Duration>,
 }
 
 impl FunctionSummary {
@@ -326,6 +329,8 @@ pub struct RunSummary {
     pub findings: u64,
     /// Total known divergences (accepted snapshots, not failures).
     pub known: u64,
+    /// Tokens read from the Go source for the generation dictionary.
+    pub dictionary_tokens: u64,
     /// Set when SIGINT or SIGTERM stopped the run before its end.
     pub interrupted: Option<Interruption>,
 }
@@ -611,6 +616,13 @@ impl<W: Write> HumanReporter<W> {
                 line.push_str(&format!("  {:.0} checks/s", f.checks_per_sec()));
             }
             writeln!(self.out, "{}", line.trim_end())?;
+        }
+        if s.dictionary_tokens > 0 {
+            writeln!(
+                self.out,
+                "dictionary: {} tokens read from the Go source",
+                s.dictionary_tokens
+            )?;
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
         if let Some(i) = &s.interrupted {
@@ -964,6 +976,9 @@ impl<W: Write> Reporter for JsonReporter<W> {
                         if !self.style.no_times {
                             v["seconds"] = json!(f.elapsed.as_secs_f64());
                             v["checks_per_sec"] = json!(f.checks_per_sec());
+                            if let Some(t) = f.first_divergence {
+                                v["first_divergence_seconds"] = json!(t.as_secs_f64());
+                            }
                         }
                         v
                     })
@@ -989,6 +1004,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                     "fixed": self.fixed,
                     "known": self.known,
                     "functions": functions,
+                    "dictionary_tokens": s.dictionary_tokens,
                 });
                 let mut fields: BTreeMap<String, Doc> = match rest {
                     serde_json::Value::Object(m) => {

@@ -112,13 +112,14 @@ pub(crate) fn probe(
     opts: &CheckOptions,
     exec: &mut Executor,
     total: u64,
+    ctx: &crate::generate::GenContext,
 ) -> Result<(Explored, Option<Stop>), StartError> {
     let n = GIVE_UP_AFTER.min(total);
     let mut found = Explored::default();
     if n == 0 {
         return Ok((found, None));
     }
-    let mut inputs = chunk_inputs(fun, opts.seed, 0, CHUNK.min(total));
+    let mut inputs = chunk_inputs(fun, opts.seed, 0, CHUNK.min(total), ctx);
     inputs.truncate(n as usize);
     let pairs: Vec<(Outcome, Outcome)> = exec
         .run(fun, &inputs, true)?

@@ -17,7 +17,10 @@ use super::admissible::{
     option_hints, value_hints,
 };
 use super::edges;
+use super::rare;
+use super::relate;
 use super::strings::StrGen;
+use super::swarm::Env;
 use crate::spec::Hints;
 use crate::value::{Type, Value};
 
@@ -43,16 +46,18 @@ pub(crate) enum Gen {
     Option(Box<Gen>),
     List(Box<ListGen>),
     Map(Box<MapGen>),
-    Struct(Vec<Gen>),
+    Struct(Box<StructGen>),
 }
 
 #[derive(Debug)]
 pub(crate) struct IntGen {
     signed: bool,
-    lo: i128,
-    hi: i128,
+    pub(super) lo: i128,
+    pub(super) hi: i128,
     bounds: Vec<i128>,
     powers: Vec<i128>,
+    /// Decimal boundaries (10^k ± 1) and the edges of smaller widths, in range (rare shapes).
+    rare: Vec<i128>,
 }
 
 #[derive(Debug)]
@@ -60,6 +65,34 @@ pub(crate) struct FloatGen {
     f32: bool,
     range: Option<(f64, f64)>,
     edges: Vec<Value>,
+}
+
+/// A value's type and hints, kept where derived values must be checked for admissibility.
+#[derive(Debug)]
+pub(crate) struct Domain {
+    pub(crate) ty: Type,
+    pub(crate) hints: Hints,
+}
+
+impl Domain {
+    pub(crate) fn new(ty: &Type, hints: &Hints) -> Domain {
+        let mut hints = hints.clone();
+        hints.examples.clear();
+        Domain {
+            ty: ty.clone(),
+            hints,
+        }
+    }
+
+    pub(crate) fn admits(&self, v: &Value) -> bool {
+        admissible(v, &self.ty, &self.hints)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct StructGen {
+    fields: Vec<Gen>,
+    domains: Vec<Domain>,
 }
 
 #[derive(Debug)]
@@ -73,6 +106,7 @@ pub(crate) struct BytesGen {
 pub(crate) struct ListGen {
     item: Gen,
     len: Option<(usize, usize)>,
+    item_domain: Domain,
 }
 
 #[derive(Debug)]
@@ -80,6 +114,7 @@ pub(crate) struct MapGen {
     key: Gen,
     value: Gen,
     len: Option<(usize, usize)>,
+    key_domain: Domain,
 }
 
 /// Compiles the generator for `ty` under `hints`.
@@ -94,44 +129,96 @@ pub(crate) fn compile(ty: &Type, hints: &Hints) -> Gen {
         Type::List(item) => Gen::List(Box::new(ListGen {
             item: compile(item, item_hints(hints)),
             len: hints.len,
+            item_domain: Domain::new(item, item_hints(hints)),
         })),
         Type::Map(k, v) => Gen::Map(Box::new(MapGen {
             key: compile(k, key_hints(hints)),
             value: compile(v, value_hints(hints)),
             len: hints.len,
+            key_domain: Domain::new(k, key_hints(hints)),
         })),
-        Type::Struct(st) => Gen::Struct(
-            st.fields
+        Type::Struct(st) => Gen::Struct(Box::new(StructGen {
+            fields: st
+                .fields
                 .iter()
                 .enumerate()
                 .map(|(i, f)| compile(&f.ty, field_hints(hints, i)))
                 .collect(),
-        ),
+            domains: st
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Domain::new(&f.ty, field_hints(hints, i)))
+                .collect(),
+        })),
         _ => unreachable!("every type is covered above"),
     }
 }
 
 impl Gen {
-    /// Draws one value.
+    /// Draws one value with every feature on, no swarm and no dictionary.
     pub(crate) fn generate(&self, runner: &mut TestRunner) -> Value {
+        self.draw(runner, &Env::plain())
+    }
+
+    /// Draws one value in `env`.
+    pub(crate) fn draw(&self, runner: &mut TestRunner, env: &Env) -> Value {
         match self {
             Gen::Bool => Value::Bool(runner.rng().next_u64() & 1 == 1),
-            Gen::Int(g) => g.value(g.draw(runner.rng())),
-            Gen::Float(g) => g.draw(runner.rng()),
-            Gen::Str(g) => Value::Str(g.draw(runner)),
-            Gen::Bytes(g) => g.draw(runner.rng()),
+            Gen::Int(g) => g.value(g.draw(runner.rng(), env)),
+            Gen::Float(g) => g.draw(runner.rng(), env),
+            Gen::Str(g) => Value::Str(g.draw(runner, env)),
+            Gen::Bytes(g) => g.draw(runner.rng(), env),
             Gen::Option(inner) => {
                 if chance(runner.rng(), 15) {
                     Value::Nil
                 } else {
-                    inner.generate(runner)
+                    inner.draw(runner, env)
                 }
             }
-            Gen::List(g) => g.draw(runner),
-            Gen::Map(g) => g.draw(runner),
-            Gen::Struct(fields) => {
-                Value::Struct(fields.iter().map(|f| f.generate(runner)).collect())
-            }
+            Gen::List(g) => g.draw(runner, env),
+            Gen::Map(g) => g.draw(runner, env),
+            Gen::Struct(g) => g.draw(runner, env),
+        }
+    }
+}
+
+impl StructGen {
+    /// Every field drawn; sometimes one field derived from another of a compatible type.
+    fn draw(&self, runner: &mut TestRunner, env: &Env) -> Value {
+        let mut fs: Vec<Value> = self.fields.iter().map(|f| f.draw(runner, env)).collect();
+        if env.features.correlated && fs.len() >= 2 && chance(runner.rng(), 15) {
+            correlate(runner.rng(), &mut fs, &self.domains);
+        }
+        Value::Struct(fs)
+    }
+
+    /// A struct like `base` with the same first field (its key) and the others drawn again.
+    fn same_key(&self, runner: &mut TestRunner, env: &Env, base: &Value) -> Value {
+        let Value::Struct(fs) = base else {
+            return base.clone();
+        };
+        let mut out = fs.clone();
+        for (i, f) in self.fields.iter().enumerate().skip(1) {
+            out[i] = f.draw(runner, env);
+        }
+        Value::Struct(out)
+    }
+}
+
+/// Replaces one of `values` by a value derived from another one of a compatible type, if the
+/// result is admissible in its domain.
+pub(crate) fn correlate(rng: &mut TestRng, values: &mut [Value], domains: &[Domain]) {
+    let n = values.len();
+    let to = below(rng, n as u64) as usize;
+    let from = (to + 1 + below(rng, n as u64 - 1) as usize) % n;
+    let (ft, tt) = (&domains[from].ty, &domains[to].ty);
+    if !relate::compatible(ft, tt) {
+        return;
+    }
+    if let Some(v) = relate::derive(rng, &values[from], ft, tt) {
+        if domains[to].admits(&v) {
+            values[to] = v;
         }
     }
 }
@@ -206,12 +293,15 @@ impl IntGen {
         let (lo, hi) = int_domain(ty, hints);
         let hi = hi.max(lo);
         let (bounds, powers) = edges::int_edges(tmin, tmax, lo, hi);
+        let mut rare = rare::int_edges(tmin, tmax, lo, hi);
+        rare.retain(|x| bounds.binary_search(x).is_err() && powers.binary_search(x).is_err());
         IntGen {
             signed: ty.is_signed(),
             lo,
             hi,
             bounds,
             powers,
+            rare,
         }
     }
 
@@ -224,8 +314,34 @@ impl IntGen {
     }
 
     /// Edges of the width and of the range, powers of two, small magnitudes (log-uniform), and
-    /// uniform values over the whole domain.
-    fn draw(&self, rng: &mut TestRng) -> i128 {
+    /// uniform values over the whole domain; with rare shapes, decimal boundaries and the edges
+    /// of smaller widths; with the dictionary, the Go source's integer literals.
+    pub(super) fn draw(&self, rng: &mut TestRng, env: &Env) -> i128 {
+        if env.features.rare_shapes || env.swarm.edge_numbers || env.dictionary() {
+            let r = below(rng, 100);
+            if env.swarm.edge_numbers {
+                let tables = [&self.bounds, &self.powers, &self.rare];
+                let t = pick(rng, &tables);
+                if !t.is_empty() {
+                    return *pick(rng, t);
+                }
+            }
+            if env.features.rare_shapes && r < 8 && !self.rare.is_empty() {
+                return *pick(rng, &self.rare);
+            }
+            if env.dictionary() && (8..12).contains(&r) && !env.dict.ints.is_empty() {
+                let x = *pick(rng, &env.dict.ints);
+                for y in [x, -x, x - 1, x + 1] {
+                    if (self.lo..=self.hi).contains(&y) {
+                        return y;
+                    }
+                }
+            }
+        }
+        self.draw_plain(rng)
+    }
+
+    fn draw_plain(&self, rng: &mut TestRng) -> i128 {
         let r = below(rng, 100);
         if r < 30 && !self.bounds.is_empty() {
             *pick(rng, &self.bounds)
@@ -295,7 +411,39 @@ impl FloatGen {
         FloatGen { f32, range, edges }
     }
 
-    fn draw(&self, rng: &mut TestRng) -> Value {
+    /// The plain draw, or with rare shapes a decimal tie or a power of two with a negative
+    /// exponent, or a float literal of the Go source.
+    fn draw(&self, rng: &mut TestRng, env: &Env) -> Value {
+        if env.features.rare_shapes || env.swarm.edge_numbers || env.dictionary() {
+            let r = below(rng, 100);
+            let special = if env.swarm.edge_numbers && !self.edges.is_empty() {
+                return pick(rng, &self.edges).clone();
+            } else if env.features.rare_shapes && r < 10 {
+                Some(rare::float(rng))
+            } else if env.dictionary() && (10..14).contains(&r) && !env.dict.floats.is_empty() {
+                Some(*pick(rng, &env.dict.floats))
+            } else {
+                None
+            };
+            if let Some(x) = special {
+                let v = if self.f32 {
+                    Value::F32(x as f32)
+                } else {
+                    Value::F64(x)
+                };
+                let inside = match v {
+                    Value::F32(y) => in_float_range(f64::from(y), self.range),
+                    _ => in_float_range(x, self.range),
+                };
+                if inside {
+                    return v;
+                }
+            }
+        }
+        self.draw_plain(rng)
+    }
+
+    fn draw_plain(&self, rng: &mut TestRng) -> Value {
         if chance(rng, 45) && !self.edges.is_empty() {
             return pick(rng, &self.edges).clone();
         }
@@ -386,7 +534,14 @@ impl BytesGen {
         }
     }
 
-    fn draw(&self, rng: &mut TestRng) -> Value {
+    fn draw(&self, rng: &mut TestRng, env: &Env) -> Value {
+        if env.dictionary() && chance(rng, 5) {
+            let tok = pick(rng, &env.dict.strings).clone();
+            let fits = !matches!(self.len, Some((lo, hi)) if tok.len() < lo || tok.len() > hi);
+            if fits && self.item.is_none() {
+                return Value::Bytes(tok);
+            }
+        }
         let r = below(rng, 100);
         if r < 5 && may_be_empty(self.len) {
             return Value::Nil;
@@ -396,7 +551,7 @@ impl BytesGen {
         }
         let n = pick_len(rng, self.len, SOFT_STR_LEN);
         let bytes = match &self.item {
-            Some(g) => (0..n).map(|_| g.draw(rng) as u8).collect(),
+            Some(g) => (0..n).map(|_| g.draw(rng, env) as u8).collect(),
             None => match below(rng, 3) {
                 0 => (0..n).map(|_| rng.next_u64() as u8).collect(),
                 1 => (0..n).map(|_| int_in(rng, 0x20, 0x7e) as u8).collect(),
@@ -421,8 +576,76 @@ impl BytesGen {
 // --- collections ----------------------------------------------------------------------------
 
 impl ListGen {
-    /// Nil, empty, single, all duplicates, few distinct values, sorted, reversed, or random.
-    fn draw(&self, runner: &mut TestRunner) -> Value {
+    /// Nil, empty, single, all duplicates, few distinct values, sorted, reversed, or random;
+    /// with rare shapes, at a steady rate, long with many equal keys; sometimes one element
+    /// derived from another.
+    fn draw(&self, runner: &mut TestRunner, env: &Env) -> Value {
+        if env.features.rare_shapes || env.swarm.long_lists {
+            let long = env.swarm.long_lists || chance(runner.rng(), rare::LONG_LIST_PERCENT);
+            if long {
+                if let Some(v) = self.long_equal_keys(runner, env) {
+                    return v;
+                }
+            }
+        }
+        let mut v = self.draw_plain(runner, env);
+        if let Value::List(xs) = &mut v {
+            if env.features.correlated && xs.len() >= 2 && chance(runner.rng(), 10) {
+                let n = xs.len();
+                let (to, from) = (
+                    below(runner.rng(), n as u64) as usize,
+                    below(runner.rng(), n as u64) as usize,
+                );
+                let ty = &self.item_domain.ty;
+                let d = relate::relate(runner.rng(), &xs[from], ty);
+                if self.item_domain.admits(&d) {
+                    xs[to] = d;
+                }
+            }
+        }
+        v
+    }
+
+    /// A list longer than the small-input cut-offs of common algorithms (insertion sort below
+    /// 12 or 20 elements), its elements drawn from a few keys: equal values, and for structs
+    /// equal first fields with the other fields drawn again, for integers neighbours.
+    fn long_equal_keys(&self, runner: &mut TestRunner, env: &Env) -> Option<Value> {
+        let (lo, hi) = self.len.unwrap_or((0, usize::MAX));
+        let lo = lo.max(rare::LONG_LIST_MIN);
+        let hi = hi.min(lo.max(rare::LONG_LIST_MAX));
+        if lo > hi {
+            return None;
+        }
+        let n = usize_in(runner.rng(), lo, hi);
+        let k = usize_in(runner.rng(), 1, 4);
+        let pool: Vec<Value> = (0..k).map(|_| self.item.draw(runner, env)).collect();
+        let mut xs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let base = pick(runner.rng(), &pool).clone();
+            let near = if chance(runner.rng(), 60) {
+                match (&self.item, &base) {
+                    (Gen::Struct(g), _) => g.same_key(runner, env, &base),
+                    (Gen::Int(_), Value::Int(x)) => {
+                        Value::Int(x.saturating_add(below(runner.rng(), 4) as i64))
+                    }
+                    (Gen::Int(_), Value::Uint(x)) => {
+                        Value::Uint(x.saturating_add(below(runner.rng(), 4)))
+                    }
+                    _ => relate::relate(runner.rng(), &base, &self.item_domain.ty),
+                }
+            } else {
+                base.clone()
+            };
+            xs.push(if self.item_domain.admits(&near) {
+                near
+            } else {
+                base
+            });
+        }
+        Some(Value::List(xs))
+    }
+
+    fn draw_plain(&self, runner: &mut TestRunner, env: &Env) -> Value {
         let empty_ok = may_be_empty(self.len);
         let (lo, hi) = self.len.unwrap_or((0, usize::MAX));
         let mode = below(runner.rng(), 100);
@@ -440,15 +663,15 @@ impl ListGen {
         let mut xs = Vec::with_capacity(n);
         match mode {
             15..=24 if n > 0 => {
-                let x = self.item.generate(runner);
+                let x = self.item.draw(runner, env);
                 xs.resize(n, x);
             }
             25..=34 if n > 0 => {
                 let k = usize_in(runner.rng(), 1, 3);
-                let pool: Vec<Value> = (0..k).map(|_| self.item.generate(runner)).collect();
+                let pool: Vec<Value> = (0..k).map(|_| self.item.draw(runner, env)).collect();
                 xs.extend((0..n).map(|_| pick(runner.rng(), &pool).clone()));
             }
-            _ => xs.extend((0..n).map(|_| self.item.generate(runner))),
+            _ => xs.extend((0..n).map(|_| self.item.draw(runner, env))),
         }
         match mode {
             35..=44 => xs.sort_by(numeric_cmp),
@@ -460,8 +683,9 @@ impl ListGen {
 }
 
 impl MapGen {
-    /// Nil, empty, as large as allowed, or random; keys canonical (sorted, unique).
-    fn draw(&self, runner: &mut TestRunner) -> Value {
+    /// Nil, empty, as large as allowed, or random; keys canonical (sorted, unique); sometimes
+    /// one key derived from another (a case mapping of it, for example).
+    fn draw(&self, runner: &mut TestRunner, env: &Env) -> Value {
         let empty_ok = may_be_empty(self.len);
         let mode = below(runner.rng(), 100);
         if mode < 5 && empty_ok {
@@ -479,7 +703,7 @@ impl MapGen {
             pick_len(runner.rng(), self.len, SOFT_MAP_LEN)
         };
         let mut entries: Vec<(Value, Value)> = (0..n)
-            .map(|_| (self.key.generate(runner), self.value.generate(runner)))
+            .map(|_| (self.key.draw(runner, env), self.value.draw(runner, env)))
             .collect();
         entries = Value::sort_map(entries);
         // Duplicate keys collapse; top up to the lower bound, a bounded number of times.
@@ -487,9 +711,21 @@ impl MapGen {
         let mut budget = 4 * lo + RETRIES;
         while entries.len() < lo && budget > 0 {
             budget -= 1;
-            let key = self.key.generate(runner);
+            let key = self.key.draw(runner, env);
             if entries.binary_search_by(|e| e.0.cmp(&key)).is_err() {
-                entries.push((key, self.value.generate(runner)));
+                entries.push((key, self.value.draw(runner, env)));
+                entries = Value::sort_map(entries);
+            }
+        }
+        if env.features.correlated && !entries.is_empty() && chance(runner.rng(), 10) {
+            let from = pick(runner.rng(), &entries).0.clone();
+            let key = relate::relate(runner.rng(), &from, &self.key_domain.ty);
+            let fits = !matches!(self.len, Some((_, hi)) if entries.len() >= hi);
+            if fits
+                && self.key_domain.admits(&key)
+                && entries.binary_search_by(|e| e.0.cmp(&key)).is_err()
+            {
+                entries.push((key, self.value.draw(runner, env)));
                 entries = Value::sort_map(entries);
             }
         }

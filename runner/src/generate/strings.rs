@@ -9,6 +9,7 @@ use super::compile::{
     below, chance, int_in, pick, pick_len, usize_in, LONG_REPEAT, RETRIES, SOFT_STR_LEN,
 };
 use super::edges;
+use super::swarm::{Env, Swarm};
 use crate::spec::Hints;
 
 #[derive(Debug)]
@@ -71,13 +72,18 @@ impl StrGen {
         }
     }
 
-    pub(super) fn draw(&self, runner: &mut TestRunner) -> Vec<u8> {
+    pub(super) fn draw(&self, runner: &mut TestRunner, env: &Env) -> Vec<u8> {
+        if env.dictionary() && chance(runner.rng(), 6) {
+            if let Some(s) = self.with_token(runner.rng(), env) {
+                return s;
+            }
+        }
         if self.rules.regex.is_some() || !self.regex.is_empty() {
             return self.draw_regex(runner);
         }
         let rng = runner.rng();
         let r = below(rng, 100);
-        if r < 40 && !self.edges.is_empty() {
+        if r < 40 && !self.edges.is_empty() && !env.swarm.no_str_edges {
             return pick(rng, &self.edges).clone();
         }
         if r < 52 && !self.invalid_edges.is_empty() {
@@ -88,7 +94,7 @@ impl StrGen {
                 return s;
             }
         }
-        let mut s = self.random(rng);
+        let mut s = self.random(rng, &env.swarm);
         if self.rules.invalid_utf8 && chance(rng, 30) {
             let mut spliced = s.clone();
             let at = char_boundary(&s, below(rng, s.len() as u64 + 1) as usize);
@@ -114,7 +120,7 @@ impl StrGen {
                     Err(_) => break,
                 },
                 // Proptest cannot generate this regex: draw printable strings and filter.
-                None => self.random(runner.rng()),
+                None => self.random(runner.rng(), &Swarm::default()),
             };
             if self.rules.admits(&last) {
                 return last;
@@ -127,6 +133,20 @@ impl StrGen {
         } else {
             pick(runner.rng(), &self.edges).clone()
         }
+    }
+
+    /// A token of the Go source, alone or inserted into a random string, if admissible.
+    fn with_token(&self, rng: &mut TestRng, env: &Env) -> Option<Vec<u8>> {
+        let tok = pick(rng, &env.dict.strings);
+        let s = if chance(rng, 50) {
+            tok.clone()
+        } else {
+            let mut s = self.random(rng, &env.swarm);
+            let at = char_boundary(&s, below(rng, s.len() as u64 + 1) as usize);
+            s.splice(at..at, tok.iter().copied());
+            s
+        };
+        self.rules.admits(&s).then_some(s)
     }
 
     /// A repeated unit, longer than the default length, within the `len` hint.
@@ -154,7 +174,7 @@ impl StrGen {
 
     /// A random valid string: its length from the hint, its characters from the charset or from
     /// one palette per string (ASCII, whitespace, number-like, special, any code point).
-    fn random(&self, rng: &mut TestRng) -> Vec<u8> {
+    fn random(&self, rng: &mut TestRng, swarm: &Swarm) -> Vec<u8> {
         let n = pick_len(rng, self.rules.len, SOFT_STR_LEN);
         let mut s = String::with_capacity(n);
         match &self.rules.charset {
@@ -168,9 +188,17 @@ impl StrGen {
                 }
             }
             None => {
-                let palette = below(rng, 6);
+                let palette = match swarm.palette {
+                    Some(p) => p,
+                    None => below(rng, 6),
+                };
                 for _ in 0..n {
-                    s.push(random_char(rng, palette));
+                    let c = random_char(rng, palette);
+                    if swarm.no_letters && c.is_alphabetic() {
+                        s.push(char::from(*pick(rng, b"0123456789-+.,_ /:%")));
+                    } else {
+                        s.push(c);
+                    }
                 }
             }
         }

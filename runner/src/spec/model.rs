@@ -23,6 +23,49 @@ pub struct Spec {
     pub struct_hints: HashMap<String, Vec<Hints>>,
     /// The functions, in file order.
     pub functions: Vec<FunctionSpec>,
+    /// Which generation features are on (`[generate]`).
+    pub generation: Generation,
+}
+
+/// The generation features a spec can switch off under `[generate]` (all on by default; all off
+/// is generation as it was before they existed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generation {
+    /// Values derived from other values of the same input (arguments, elements, fields).
+    pub correlated: bool,
+    /// Examples, corpus entries and imported Go corpora mutated, not only replayed.
+    pub mutation: bool,
+    /// Literals of the Go source inserted into generated values.
+    pub dictionary: bool,
+    /// Long lists with equal keys, float ties, decimal and smaller-width integer edges.
+    pub rare_shapes: bool,
+    /// A random subset of generation features per chunk.
+    pub swarm: bool,
+}
+
+impl Generation {
+    /// Every feature on (the default).
+    pub const ALL: Generation = Generation {
+        correlated: true,
+        mutation: true,
+        dictionary: true,
+        rare_shapes: true,
+        swarm: true,
+    };
+    /// Every feature off: generation as before these features.
+    pub const NONE: Generation = Generation {
+        correlated: false,
+        mutation: false,
+        dictionary: false,
+        rare_shapes: false,
+        swarm: false,
+    };
+}
+
+impl Default for Generation {
+    fn default() -> Self {
+        Generation::ALL
+    }
 }
 
 /// Where the Go harness comes from.

@@ -29,6 +29,8 @@ pub(crate) struct RawSpec {
     /// are left out of `function`), or an unknown key that looks like a misspelt `function`:
     /// only a spec without any of these is reported as declaring no functions.
     pub has_functions: bool,
+    /// `[generate]`: generation features that can be switched off.
+    pub generate: Option<RawGenerate>,
     /// Reserved for HTTP endpoints; any content is accepted here and rejected by validation.
     pub endpoint: Vec<Spanned<toml::Table>>,
 }
@@ -46,6 +48,7 @@ fn spec(t: &mut Table) -> Option<RawSpec> {
         function,
         has_functions: false,
         endpoint: t.or_default("endpoint"),
+        generate: t.optional("generate"),
     };
     spec.has_go = t.has("go") || t.misspelt("go");
     spec.has_functions = !spec.function.is_empty()
@@ -70,6 +73,27 @@ fn go(t: &mut Table) -> Option<RawGo> {
     })
 }
 read_table!(RawGo, "the [go] table", go);
+
+/// `[generate]`: every key switches one generation feature (default on).
+#[derive(Debug)]
+pub(crate) struct RawGenerate {
+    pub correlated: Option<bool>,
+    pub mutation: Option<bool>,
+    pub dictionary: Option<bool>,
+    pub rare_shapes: Option<bool>,
+    pub swarm: Option<bool>,
+}
+
+fn generate(t: &mut Table) -> Option<RawGenerate> {
+    Some(RawGenerate {
+        correlated: t.optional("correlated"),
+        mutation: t.optional("mutation"),
+        dictionary: t.optional("dictionary"),
+        rare_shapes: t.optional("rare_shapes"),
+        swarm: t.optional("swarm"),
+    })
+}
+read_table!(RawGenerate, "the [generate] table", generate);
 
 /// `[types.Name]`.
 #[derive(Debug)]

@@ -692,3 +692,21 @@ fn bytes_stand_for_a_string_only_on_the_rust_side_and_only_that_way_round() {
     );
     assert!(!err.contains("argument `s` of `ToValidUTF8` is `string` in the spec but `bytes` in the Rust registry"), "{err}");
 }
+
+#[test]
+fn generation_features_are_on_by_default_and_each_can_be_switched_off() {
+    assert_eq!(full().generation, Generation::ALL);
+    let text = format!("{SMALL}\n[generate]\nmutation = false\ndictionary = false\n");
+    let spec = load_str(Path::new("specs/small.toml"), &text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.generation,
+        Generation {
+            mutation: false,
+            dictionary: false,
+            ..Generation::ALL
+        }
+    );
+    let typo = format!("{SMALL}\n[generate]\nmutations = false\n");
+    let e = load_str(Path::new("specs/small.toml"), &typo).unwrap_err();
+    assert!(e.to_string().contains("did you mean `mutation`?"), "{e}");
+}

@@ -12,8 +12,10 @@ use crate::value::{Field, StructType, Type, SCALAR_TYPES};
 use super::compare::compare_rules;
 use super::error::{clip_debug, closest, display_path, quote, Diags};
 use super::hints::{fill_struct_hints, hints};
-use super::model::{ArgSpec, CompareRules, FunctionSpec, GoSource, Hints, Location, Spec};
-use super::raw::{RawArg, RawFunction, RawGo, RawSpec, RawStruct};
+use super::model::{
+    ArgSpec, CompareRules, FunctionSpec, Generation, GoSource, Hints, Location, Spec,
+};
+use super::raw::{RawArg, RawFunction, RawGenerate, RawGo, RawSpec, RawStruct};
 
 /// Turns a parsed file into a [`Spec`]. Problems go to `d`; the returned spec is only meaningful
 /// when `d` stays empty.
@@ -74,6 +76,22 @@ pub(crate) fn validate(
         structs: types.in_file_order(),
         struct_hints: types.hints,
         functions,
+        generation: generation(raw.generate.as_ref()),
+    }
+}
+
+/// `[generate]`: each key given overrides its default (on).
+fn generation(raw: Option<&RawGenerate>) -> Generation {
+    let on = Generation::default();
+    let Some(g) = raw else {
+        return on;
+    };
+    Generation {
+        correlated: g.correlated.unwrap_or(on.correlated),
+        mutation: g.mutation.unwrap_or(on.mutation),
+        dictionary: g.dictionary.unwrap_or(on.dictionary),
+        rare_shapes: g.rare_shapes.unwrap_or(on.rare_shapes),
+        swarm: g.swarm.unwrap_or(on.swarm),
     }
 }
 
