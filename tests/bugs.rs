@@ -208,7 +208,8 @@ impl NaiveProject {
     /// Every file below the corpus ending in `suffix`.
     fn files(&self, suffix: &str) -> Vec<PathBuf> {
         let mut out = Vec::new();
-        let mut stack = vec![self.dir.path().join("corpus")];
+        // The corpus is beside the spec: `specs/corpus/`.
+        let mut stack = vec![self.dir.path().join("specs/corpus")];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
                 let p = e.path();

@@ -140,7 +140,13 @@ pub fn init(registry: Registry, go: Option<InProcessGo>) {
             "error: the fuzz target needs a spec\n(hint: set {SPEC_ENV}=specs/x.toml and {FUNCTION_ENV}=Name, or run it through `parity fuzz`)"
         ))
     };
-    let mut spec = spec::load(&spec_path).unwrap_or_else(|e| fail(e.to_string()));
+    // A target given its Go harness (ClusterFuzzLite's `$OUT`) has no Go package beside the spec.
+    let load = if settings.get(GO_ENV).is_some() {
+        spec::load_given_go
+    } else {
+        spec::load
+    };
+    let mut spec = load(&spec_path).unwrap_or_else(|e| fail(e.to_string()));
     let source = std::fs::read_to_string(&spec_path).unwrap_or_default();
     let name = settings.get(FUNCTION_ENV);
     if let Some(name) = &name {

@@ -25,6 +25,16 @@ use error::Diags;
 /// Reads and validates a spec file, and checks that the [go] `package` folder or `command`
 /// program exists. A file that cannot be read is a [`SpecError`] too.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
+    load_file(path, true)
+}
+
+/// [`load`], without checking that the `[go]` package folder or command exists: for a runner
+/// that is given a ready Go harness instead (a ClusterFuzzLite target beside its copied spec).
+pub fn load_given_go(path: &Path) -> Result<Spec, SpecError> {
+    load_file(path, false)
+}
+
+fn load_file(path: &Path, check_paths: bool) -> Result<Spec, SpecError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -48,7 +58,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => load_text(path, &text, true),
+        Ok(text) => load_text(path, &text, check_paths),
         Err(e) => Err(not_utf8(path, e.as_bytes(), e.utf8_error())),
     }
 }
