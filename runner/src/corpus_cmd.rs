@@ -346,12 +346,15 @@ fn outcomes(pair: CasePair) -> (Outcome, Outcome) {
     }
 }
 
+/// Both sides' outcomes of an entry that still diverges, and how.
+type StillDiverging = (Outcome, Outcome, compare::Divergence);
+
 /// Runs every entry once; `None` where the two sides now agree.
 fn verdicts(
     fun: &FunctionSpec,
     exec: &mut Executor,
     entries: &[Entry],
-) -> Result<Vec<Option<(Outcome, Outcome, compare::Divergence)>>, CheckError> {
+) -> Result<Vec<Option<StillDiverging>>, CheckError> {
     let inputs: Vec<Vec<Value>> = entries.iter().map(|e| e.input.clone()).collect();
     if inputs.is_empty() {
         return Ok(Vec::new());

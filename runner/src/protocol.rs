@@ -701,12 +701,10 @@ pub fn write_handshake(hs: &Handshake) -> Vec<u8> {
                 collect(k, out);
                 collect(v, out);
             }
-            Type::Struct(s) => {
-                if !out.iter().any(|o| o.name == s.name) {
-                    out.push(s.clone());
-                    for f in &s.fields {
-                        collect(&f.ty, out);
-                    }
+            Type::Struct(s) if !out.iter().any(|o| o.name == s.name) => {
+                out.push(s.clone());
+                for f in &s.fields {
+                    collect(&f.ty, out);
                 }
             }
             _ => {}

@@ -91,6 +91,8 @@ pub fn c_archive_go(api: GoCApi) -> InProcessGo {
     })
 }
 
+// One per target process, built once: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum GoSide {
     Process { lane: Lane, timeout: Duration },
     InProcess(InProcessGo),

@@ -84,7 +84,7 @@ fn invalid_utf8_and_nan_payloads_survive_the_round_trip() {
         "{text}"
     );
     assert_eq!(parse_file(&text, &types()).unwrap(), values);
-    for x in [-0.0, 1e-320, 0.1, f64::MAX, 123456789.123456789] {
+    for x in [-0.0, 1e-320, 0.1, f64::MAX, 123_456_789.123_456_79] {
         let mut v = values.clone();
         v[2] = Value::F64(x);
         v[3] = Value::F32(x as f32);
