@@ -779,11 +779,25 @@ pub(crate) fn confirm_and_minimize(
     // side timed out (and still did with the larger budget), with the larger budget: a re-run
     // that is only slow is not nondeterminism.
     let repeated: Vec<Vec<Value>> = vec![d.input.clone(); CONFIRM_RUNS + 1];
+    let crashed = d.divergence.go_class == Class::Crash || d.divergence.rust_class == Class::Crash;
     let answers: Vec<(Outcome, Outcome)> = if slow::timed_out_side(&d.divergence).is_some() {
         exec.run(fun, &repeated, true)?
             .into_iter()
             .map(outcomes)
             .collect()
+    } else if crashed {
+        // A crash may come just after a reply (a late panic): only an input run alone, with the
+        // executor's wait after its reply, is blamed for it again, so each run is on its own.
+        let mut answers = Vec::new();
+        for one in &repeated {
+            answers.extend(slow::run_with_budget(
+                fun,
+                opts,
+                exec,
+                std::slice::from_ref(one),
+            )?);
+        }
+        answers
     } else {
         slow::run_with_budget(fun, opts, exec, &repeated)?
     };
