@@ -80,6 +80,65 @@ fn main() {
 /// tracing (which is what finds magic values), plus `--cfg fuzzing` as cargo-fuzz sets it.
 pub const RUSTFLAGS: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
 
+/// Crates built without coverage instrumentation: parity's own plumbing (pipes to the Go harness,
+/// deadlines, the death watch) has branches that depend on timing, not on the input. Counted, they
+/// make the coverage of one input differ from run to run and from an idle machine to a loaded one,
+/// so the same seed explores differently and a planted bug found in 15k executions on one run is
+/// missed in 25k on the next. Left out, the fuzzer sees the port (and in deep mode Go), which is
+/// what it should steer by.
+const UNINSTRUMENTED: &[&str] = &["parity"];
+
+/// The variable naming the crates the wrapper leaves uninstrumented (space-separated).
+const UNINSTRUMENTED_ENV: &str = "PARITY_UNINSTRUMENTED";
+
+/// The user's own `RUSTC_WRAPPER`, which ours calls.
+const INNER_WRAPPER_ENV: &str = "PARITY_INNER_RUSTC_WRAPPER";
+
+/// The rustc wrapper: a POSIX shell script (cargo runs it as `wrapper rustc args...`) that drops
+/// the sanitizer-coverage flags for the crates in `$PARITY_UNINSTRUMENTED`. Written by hand
+/// because stable cargo has no per-crate RUSTFLAGS (profile `rustflags` is unstable).
+const WRAPPER_SOURCE: &str = r#"#!/bin/sh
+# Written by `parity fuzz`: runs rustc without coverage instrumentation for the crates named in
+# $PARITY_UNINSTRUMENTED (parity's own plumbing), with it for every other crate.
+rustc="$1"
+shift
+name=""
+prev=""
+for a in "$@"; do
+  if [ "$prev" = "--crate-name" ]; then name="$a"; fi
+  prev="$a"
+done
+if [ -n "$name" ]; then
+  case " $PARITY_UNINSTRUMENTED " in
+    *" $name "*)
+      for a in "$@"; do
+        shift
+        case "$a" in
+          -Cpasses=sancov-module|-Cllvm-args=-sanitizer-coverage*) ;;
+          *) set -- "$@" "$a" ;;
+        esac
+      done
+      ;;
+  esac
+fi
+exec $PARITY_INNER_RUSTC_WRAPPER "$rustc" "$@"
+"#;
+
+/// Writes the rustc wrapper into the target folder (atomically: parallel builds share it).
+fn write_wrapper(dir: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("parity-rustc-wrapper");
+    if std::fs::read_to_string(&path).is_ok_and(|s| s == WRAPPER_SOURCE) {
+        return Ok(path);
+    }
+    let tmp = dir.join(format!("parity-rustc-wrapper.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, WRAPPER_SOURCE)?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
 /// How to build the fuzz target.
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
@@ -269,6 +328,17 @@ fn cargo_build(
     };
     cmd.env("RUSTFLAGS", &flags);
     let mut dir = target_dir(opts);
+    let wrapper = write_wrapper(&dir).map_err(|source| FuzzBuildError::Spawn {
+        program: "the rustc wrapper".into(),
+        dir: dir.display().to_string(),
+        source,
+    })?;
+    // A wrapper the user already has (sccache) still runs, inside ours.
+    if let Some(inner) = std::env::var_os("RUSTC_WRAPPER").filter(|w| !w.is_empty()) {
+        cmd.env(INNER_WRAPPER_ENV, inner);
+    }
+    cmd.env("RUSTC_WRAPPER", &wrapper)
+        .env(UNINSTRUMENTED_ENV, UNINSTRUMENTED.join(" "));
     if let Some(archive) = archive {
         dir = dir.join("deep");
         cmd.args(["--features", "deep"])
@@ -276,10 +346,12 @@ fn cargo_build(
     }
     cmd.arg("--target-dir").arg(&dir);
     let shown = format!(
-        "{}RUSTFLAGS=\"{flags}\" cargo build --release --bin {} --target {host} --target-dir {} --manifest-path {}{}",
+        "{}RUSTC_WRAPPER={} {UNINSTRUMENTED_ENV}=\"{}\" RUSTFLAGS=\"{flags}\" cargo build --release --bin {} --target {host} --target-dir {} --manifest-path {}{}",
         archive
             .map(|a| format!("{}={} ", deep::ARCHIVE_ENV, a.display()))
             .unwrap_or_default(),
+        wrapper.display(),
+        UNINSTRUMENTED.join(" "),
         opts.target,
         dir.display(),
         manifest.display(),
