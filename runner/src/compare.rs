@@ -67,6 +67,7 @@ pub struct Divergence {
     pub path: String,
     /// The rule that decided: `class`, `result-count`, `exact`, `ulps(4)`,
     /// `tolerance(abs=1e-9,rel=0)`, `nan-payload`, `nil-vs-empty`, `nil-pointer`, `length`,
+    /// `order` (an ordered list whose elements agree as a multiset, in another order),
     /// `missing-key`, `unordered`, `error-exact`, `error-regex`.
     pub rule: String,
     /// The Go value at `path`, in its short readable form; `None` when absent (a missing key).
@@ -454,7 +455,26 @@ impl<'a> Walker<'a> {
                         } else if rule.unordered {
                             self.unordered(elem, g, r)
                         } else {
-                            self.list(elem, g, r)
+                            let d = self.list(elem, g, r);
+                            if d.is_some() && !shallow && g.len() == r.len() {
+                                // The same elements in another order (a sort that is not
+                                // stable, a map iterated in another order) is one way of
+                                // diverging wherever the first differing index falls: the
+                                // bug is the order, not element 7.
+                                let declared = self.declared;
+                                let same_elements = self.unordered(elem, g, r).is_none();
+                                self.declared = declared;
+                                if same_elements {
+                                    return Some(Found {
+                                        path: self.path_string(),
+                                        rule: "order".to_string(),
+                                        go: Some(readable::short(go, ty)),
+                                        rust: Some(readable::short(rust, ty)),
+                                        shape: "order".to_string(),
+                                    });
+                                }
+                            }
+                            d
                         }
                     }
                     (Type::Map(kt, vt), Value::Map(g), Value::Map(r)) => {
