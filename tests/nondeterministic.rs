@@ -29,7 +29,11 @@ fn a_port_that_changes_its_answer_is_reported_as_nondeterministic_not_as_a_diver
         f["nondeterministic"]["first"], f["nondeterministic"]["then"],
         "{f:#}"
     );
-    assert_eq!(f["go_call"], "Add(42, 1)");
+    // Only a = 42 is flaky; of the diverging inputs seen, the simplest is the one confirmed.
+    assert!(
+        f["go_call"].as_str().is_some_and(|c| c.starts_with("Add(42, ")),
+        "{f:#}"
+    );
     assert!(
         f["shrink"].is_null(),
         "nondeterminism is not minimized: {f:#}"
