@@ -110,6 +110,7 @@ pub fn shrink(
         budget,
         start: Instant::now(),
         tried: 0,
+        base: 0,
         accepted: 0,
         rejected: HashSet::new(),
     };
@@ -117,9 +118,17 @@ pub fn shrink(
     let mut stopped = minimize(fun, &mut current, &mut tester);
     if stopped == Stopped::Minimal {
         let family = anchor::family(fun, &current);
-        // A budget spent here leaves the first minimum, which is one.
-        if let Ok(Some(i)) = tester.least(&family, BATCH) {
-            let mut other = family[i].clone();
+        let mut from = 0;
+        for _ in 0..anchor::STARTS {
+            // Each further start gets an allowance of its own: spending the first start's
+            // leftovers would make where it ends depend on how long the seed's descent took.
+            tester.base = tester.tried;
+            // A budget spent here leaves the best minimum so far, which is one.
+            let Ok(Some(i)) = tester.least(&family[from.min(family.len())..], BATCH) else {
+                break;
+            };
+            let mut other = family[from + i].clone();
+            from += i + 1;
             let other_stopped = minimize(fun, &mut other, &mut tester);
             if anchor::cmp_inputs(fun, &other, &current).is_lt() {
                 current = other;
@@ -157,6 +166,8 @@ pub(crate) struct Tester<'t> {
     budget: &'t Budget,
     start: Instant,
     tried: u64,
+    /// Candidates tried before the current start (the iteration budget is per start).
+    base: u64,
     accepted: u64,
     rejected: HashSet<u64>,
 }
@@ -182,7 +193,7 @@ impl Tester<'_> {
         if fresh.is_empty() {
             return Ok(None);
         }
-        let room = self.budget.max_iters.saturating_sub(self.tried);
+        let room = self.budget.max_iters.saturating_sub(self.tried - self.base);
         if room == 0 {
             return Err(Stopped::Iterations(self.tried));
         }
