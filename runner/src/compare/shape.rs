@@ -18,7 +18,8 @@
 //!    exponent (`1e0` against `1`); else `value`. Integers that differ are always `value`: a
 //!    difference of exactly one between two integers is as often chance (a precision loss that
 //!    happens to land one away) as a bug of its own, and one bug must not get two shapes.
-//! 3. **Other texts.** `case` when the texts are equal ignoring case; otherwise no shape (the
+//! 3. **Other texts.** `case` when the texts are equal in lower case or in upper case (`ς` against
+//!    `σ` is one); otherwise no shape (the
 //!    empty string): the difference is told by path and rule alone.
 //!
 //! General text edits are deliberately not split further. An earlier version named the first
@@ -174,7 +175,12 @@ fn plus_one(digits: &str) -> String {
 const CASE_MAX: usize = 4096;
 
 fn text_edit(go: &str, rust: &str) -> String {
-    if go.len() <= CASE_MAX && rust.len() <= CASE_MAX && go.to_lowercase() == rust.to_lowercase() {
+    // Equal in lower case or in upper case: `ς` and `σ` (final and medial sigma) differ in lower
+    // case and agree in upper case, and a final-sigma rule is a case-mapping difference.
+    if go.len() <= CASE_MAX
+        && rust.len() <= CASE_MAX
+        && (go.to_lowercase() == rust.to_lowercase() || go.to_uppercase() == rust.to_uppercase())
+    {
         "case".to_string()
     } else {
         String::new()
@@ -192,6 +198,13 @@ mod tests {
         assert_eq!(of_texts("NaN", "nan"), "spelling(nan)");
         assert_eq!(of_texts("+Inf", "-Inf"), "sign(inf)");
         assert_eq!(of_texts("NaN", "0"), "special(go nan, rust number)");
+    }
+
+    #[test]
+    fn a_final_sigma_against_a_medial_one_is_a_case_difference() {
+        assert_eq!(of_texts("aσ", "aς"), "case");
+        assert_eq!(of_texts("Hello", "hello"), "case");
+        assert_eq!(of_texts("", "²"), "");
     }
 
     #[test]
@@ -216,7 +229,6 @@ mod tests {
     #[test]
     fn other_text_differences_have_no_shape_of_their_own_but_case() {
         assert_eq!(of_texts("ABC", "abc"), "case");
-        assert_eq!(of_texts("aσ", "aς"), "");
         assert_eq!(of_texts("é", "…"), "");
         assert_eq!(of_texts("", "𒐡"), "");
         assert_eq!(
