@@ -31,6 +31,7 @@ pub(crate) use admissible::{
 };
 pub(crate) use compile::{compile, Gen};
 pub use dictionary::{read_go_package, Dictionary};
+pub(crate) use relate::case_relations;
 
 use compile::{below, chance, Domain};
 use swarm::{Env, Swarm, NO_DICTIONARY};

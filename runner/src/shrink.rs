@@ -25,6 +25,7 @@ mod canon;
 mod chars;
 mod moves;
 mod order;
+mod pairs;
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
@@ -152,6 +153,7 @@ fn minimize(fun: &FunctionSpec, current: &mut Vec<Value>, tester: &mut Tester) -
         }
         match canon::canonicalize(fun, current, tester)
             .and_then(|a| Ok(a | anchor::together(fun, current, tester)?))
+            .and_then(|a| Ok(a | pairs::together(fun, current, tester)?))
         {
             Ok(true) => continue,
             Ok(false) => return Stopped::Minimal,

@@ -200,6 +200,19 @@ fn title(t: &str) -> String {
     out
 }
 
+/// The case relations of `s`, deterministically: upper, lower and title case, full and simple
+/// folding (the mappings [`relate_text`] draws from), each on the valid parts of `s`. The
+/// shrinker uses them to keep two related arguments related while it simplifies them.
+pub(crate) fn case_relations(s: &[u8]) -> [Vec<u8>; 5] {
+    [
+        map_valid(s, str::to_uppercase),
+        map_valid(s, str::to_lowercase),
+        map_valid(s, title),
+        map_valid(s, full_fold),
+        map_valid(s, simple_fold),
+    ]
+}
+
 /// A string related to `s`: equal, case-mapped by full Unicode rules (upper, lower, title, full
 /// and simple folding, one character only), a prefix, suffix or substring, one edit away, or
 /// concatenated.

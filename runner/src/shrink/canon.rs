@@ -14,7 +14,7 @@
 //! Whatever local minimum a seed reached, each position then holds the least value that keeps
 //! the divergence, which is what makes two local minima of the same bug the same input.
 
-use super::chars::simpler_chars;
+use super::chars::unit_moves;
 use super::moves::{apply, node_at, nodes, Edit, Move, Node};
 use super::order::{ascii_in_rank_order, cmp_simplicity, int_target, units, FAMILIAR};
 use super::{Stopped, Tester, BATCH};
@@ -201,18 +201,8 @@ fn character(
     let Value::Str(s) = node_at(&current[k], &node.path) else {
         return Ok(false);
     };
-    let Some((_, c)) = units(s).get(i).copied() else {
-        return Ok(false);
-    };
-    let simpler = simpler_chars(c);
-    take_least(
-        current,
-        k,
-        node,
-        t,
-        simpler.into_iter().map(|r| Move::Unit(i, r)),
-        BATCH,
-    )
+    let moves = unit_moves(s, i);
+    take_least(current, k, node, t, moves.into_iter(), BATCH)
 }
 
 /// The least integer at the node (or at a byte of it, through `mv`): small distances from the

@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 
 use unicode_general_category::{get_general_category, GeneralCategory};
 
-use super::order::{ascii_in_rank_order, char_rank, FAMILIAR};
+use super::moves::{ascii_class, Move};
+use super::order::{ascii_in_rank_order, char_rank, units, FAMILIAR};
 
 /// The code points of each UTF-8 length (1 to 4 bytes), first and last.
 const LENGTHS: [(u32, u32); 4] = [
@@ -92,4 +93,123 @@ pub(crate) fn simpler_chars(c: Option<char>) -> Vec<char> {
         out.extend(sample);
     }
     out
+}
+
+/// The moves the canonical pass tries at unit `i` of the string `s`, in increasing simplicity
+/// where it matters:
+/// - a character: each simpler character ([`simpler_chars`]) and, for an ASCII letter or digit
+///   followed by more of its class, right after the same character of its class the
+///   [`Move::Borrow`] (`"6000"` also tries `"5999"`), so that a threshold on a number is met at
+///   its least, not at the first digit that happens to lower alone;
+/// - an invalid sequence: first each simpler single invalid byte (`\x80` first), so that every
+///   invalid sequence ends at the least invalid byte that still diverges, then a fixed sample of
+///   characters ([`sample_chars`]): the sample does not depend on the sequence, so two starts
+///   still meet, and it costs a tenth of trying every 2-byte character in place of each
+///   invalid byte of an input whose divergence needs invalid bytes.
+pub(crate) fn unit_moves(s: &[u8], i: usize) -> Vec<Move> {
+    let us = units(s);
+    let Some(&(bytes, c)) = us.get(i) else {
+        return Vec::new();
+    };
+    let Some(c) = c else {
+        let mut out: Vec<Move> = (0x80..=0xffu8)
+            .filter(|b| [*b].as_slice() < bytes || bytes.len() > 1)
+            .map(|b| Move::Raw(i, vec![b]))
+            .collect();
+        out.extend(sample_chars().into_iter().map(|r| Move::Unit(i, r)));
+        return out;
+    };
+    let class = ascii_class(c);
+    let last = match class {
+        Some(0) => 'z',
+        Some(1) => '9',
+        _ => 'Z',
+    };
+    let borrows = class.is_some()
+        && us[i + 1..]
+            .iter()
+            .take_while(|(_, u)| u.and_then(ascii_class) == class)
+            .any(|(_, u)| *u != Some(last));
+    let mut out = Vec::new();
+    for r in simpler_chars(Some(c)) {
+        out.push(Move::Unit(i, r));
+        if borrows && ascii_class(r) == class {
+            out.push(Move::Borrow(i, r));
+        }
+    }
+    out
+}
+
+/// A fixed sample of characters in increasing rank: all of ASCII, the familiar character of
+/// each length and the least character of each Unicode general category of each length.
+pub(crate) fn sample_chars() -> Vec<char> {
+    let mut out: Vec<char> = ascii_in_rank_order().collect();
+    out.extend(FAMILIAR);
+    out.extend(least_of_categories().iter().flatten().map(|(_, c)| *c));
+    out.sort_by_key(|c| char_rank(Some(*c)));
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shrink::{shrink, Budget};
+    use crate::spec::FunctionSpec;
+    use crate::value::{Type, Value};
+    use std::time::Duration;
+
+    #[test]
+    fn a_number_above_a_threshold_reaches_the_least_from_either_side_of_a_band() {
+        // Diverges on a 7-digit count with a unit when the count lies in a band (an overflow that
+        // wraps to a positive value): lowering one digit at a time stops at "6000000h" from one start
+        // and at "5200000h" from another; a decrement with borrow reaches the band's least.
+        let f = FunctionSpec::new("ParseDuration", vec![("s", Type::String)], vec![], false);
+        let diverges = |c: &[Value]| {
+            let Value::Str(s) = &c[0] else { return false };
+            let Some(digits) = s.strip_suffix(b"h") else {
+                return false;
+            };
+            digits.len() == 7
+                && digits.iter().all(u8::is_ascii_digit)
+                && std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse::<u64>().ok())
+                    .is_some_and(|n| (5_124_096..=7_686_143).contains(&n))
+        };
+        let mut test = |batch: &[Vec<Value>]| batch.iter().map(|c| diverges(c)).collect();
+        let budget = Budget {
+            max_iters: 4096,
+            max_time: Duration::from_secs(30),
+        };
+        let a = shrink(&f, vec![Value::str("6000000h")], &budget, &mut test);
+        let b = shrink(&f, vec![Value::str("5200000h")], &budget, &mut test);
+        assert_eq!(a.input, vec![Value::str("5124096h")]);
+        assert_eq!(b.input, a.input);
+    }
+
+    #[test]
+    fn invalid_byte_sequences_reach_the_least_invalid_bytes_from_any_start() {
+        // Diverges on two invalid sequences in a row (a lossy decoder that replaces each where the
+        // original replaces a run): the least is "\x80\x80", from "\xaf\xc0" or "\x80\xaf" alike.
+        let mut f = FunctionSpec::new("ToValidUTF8", vec![("s", Type::String)], vec![], false);
+        f.args[0].hints.invalid_utf8 = true;
+        let diverges = |c: &[Value]| {
+            let Value::Str(s) = &c[0] else { return false };
+            let us = crate::shrink::order::units(s);
+            us.windows(2).any(|w| w[0].1.is_none() && w[1].1.is_none())
+        };
+        let mut test = |batch: &[Vec<Value>]| batch.iter().map(|c| diverges(c)).collect();
+        let budget = Budget {
+            max_iters: 4096,
+            max_time: Duration::from_secs(30),
+        };
+        for start in [&b"\xaf\xc0"[..], b"\x80\xaf", b"\xe1\x80\xc0"] {
+            let s = shrink(&f, vec![Value::Str(start.to_vec())], &budget, &mut test);
+            assert_eq!(
+                s.input,
+                vec![Value::Str(b"\x80\x80".to_vec())],
+                "from {start:?}"
+            );
+        }
+    }
 }

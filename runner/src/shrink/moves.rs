@@ -27,6 +27,14 @@ pub(crate) enum Move {
     Unit(usize, char),
     /// Replace the key of map entry `i` (the map is re-sorted).
     Key(usize, Value),
+    /// Replace character (or invalid sequence) `i` of a string with these raw bytes, which may
+    /// be invalid UTF-8: how an invalid sequence moves to a simpler invalid one.
+    Raw(usize, Vec<u8>),
+    /// Replace ASCII letter or digit `i` of a string with this lower one of its class, and the
+    /// run of characters of that class right after it with the class's last character
+    /// (`z`, `9`, `Z`): a decrement with borrow, `"6000"` to `"5999"`, which reaches the least
+    /// string above a threshold that lowering one character at a time cannot.
+    Borrow(usize, char),
 }
 
 /// A candidate: apply `mv` to the node of an argument at `path`, a value of `ty` under `hints`.
@@ -146,6 +154,34 @@ fn materialize(node: &Value, mv: &Move) -> Option<Value> {
                     c.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 } else {
                     c.extend_from_slice(u);
+                }
+            }
+            Value::Str(c)
+        }
+        (Move::Raw(i, bytes), Value::Str(s)) => {
+            let mut c = Vec::with_capacity(s.len());
+            for (j, (u, _)) in units(s).iter().enumerate() {
+                c.extend_from_slice(if j == *i { bytes } else { u });
+            }
+            Value::Str(c)
+        }
+        (Move::Borrow(i, ch), Value::Str(s)) => {
+            let us = units(s);
+            let class = ascii_class(us.get(*i)?.1?)?;
+            let mut c = Vec::with_capacity(s.len());
+            let mut run = true;
+            for (j, (u, unit)) in us.iter().enumerate() {
+                if j < *i {
+                    c.extend_from_slice(u);
+                } else if j == *i {
+                    c.push(*ch as u8);
+                } else {
+                    run = run && unit.and_then(ascii_class) == Some(class);
+                    if run {
+                        c.push(class_last(class) as u8);
+                    } else {
+                        c.extend_from_slice(u);
+                    }
                 }
             }
             Value::Str(c)
@@ -446,4 +482,27 @@ fn str_moves(s: &[u8], hints: &Hints) -> Vec<Move> {
         }
     }
     out
+}
+
+/// The class of an ASCII character that [`Move::Borrow`] counts in: 0 lower-case letters,
+/// 1 digits, 2 upper-case letters; `None` for anything else.
+pub(crate) fn ascii_class(c: char) -> Option<u8> {
+    if c.is_ascii_lowercase() {
+        Some(0)
+    } else if c.is_ascii_digit() {
+        Some(1)
+    } else if c.is_ascii_uppercase() {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The last character of a class of [`ascii_class`] in the simplicity order.
+fn class_last(class: u8) -> char {
+    match class {
+        0 => 'z',
+        1 => '9',
+        _ => 'Z',
+    }
 }

@@ -391,9 +391,10 @@ fn a_batch_never_repeats_a_candidate() {
     // "", then the removals that leave 4, 6 and 7 "b"s, then "abbbbbbb", "bbbbbbba"…, then in
     // the canonical pass each of the 7 neighbouring pairs merged into one of 48 characters
     // (punctuation, digits, `a`, `A`, space, `é`, `€`, `😀`); the per-character scan only
-    // repeats "abbbbbbb"…, which is not tried again. Then the anchored family of 8-character
-    // strings, less those already tried.
-    let before = 1 + 3 + 8 + 7 * 48;
+    // repeats "abbbbbbb"…, which is not tried again, and adds the 7 decrements with borrow
+    // "azzzzzzz", "bazzzzzz"…, "bbbbbbaz". Then the anchored family of 8-character strings,
+    // less those already tried.
+    let before = 1 + 3 + 8 + 7 * 48 + 7;
     let tried: std::collections::HashSet<&Vec<Value>> = all[..before].iter().copied().collect();
     let family = super::anchor::family(&f, &[Value::str("bbbbbbbb")]);
     assert!(family.len() > 100, "{}", family.len());
