@@ -7,9 +7,14 @@
 //!   a deterministic sample above; see `chars`), so the first that diverges is the least;
 //! - integers and bytes: the values nearest the target exhaustively ([`SMALL`] on either side),
 //!   then a [`PROBES`]-way bisection of the distance on the value's own side: exact when the
-//!   divergence is monotone in the distance (a threshold), a boundary of it otherwise;
+//!   divergence is monotone in the distance (a threshold), a boundary of it otherwise; then
+//!   the value with one decimal digit deleted or its leading digits dropped (a bug just below
+//!   a power of ten has its least input in the lowest such window, which a bisection misses);
 //! - floats: the small integers, then the same bisection over the magnitude's bits, truncated
-//!   to integers (every float above 2^53 is one), because integers are the simplest floats.
+//!   to integers (every float above 2^53 is one), because integers are the simplest floats;
+//!   then the integers keeping the mantissa's low bits, and for a non-integer its decimal
+//!   neighbours of fewer or smaller significant digits and a bisection over the decimals of as
+//!   many digits by magnitude (see `floats`).
 //!
 //! Whatever local minimum a seed reached, each position then holds the least value that keeps
 //! the divergence, which is what makes two local minima of the same bug the same input.
@@ -217,7 +222,8 @@ fn character(
 }
 
 /// The least integer at the node (or at a byte of it, through `mv`): small distances from the
-/// target one by one, then bisection of the distance on the current value's side.
+/// target one by one, then bisection of the distance on the current value's side, then the
+/// least diverging integer of fewer decimal digits ([`floats::fewer_digits`]).
 #[allow(clippy::too_many_arguments)]
 fn integer(
     current: &mut [Value],
@@ -237,7 +243,7 @@ fn integer(
         return Ok(true);
     }
     let sign = (x - target).signum();
-    bisect(
+    let bisected = bisect(
         SMALL,
         distance,
         |m| mv(target + sign * m as i128),
@@ -245,7 +251,19 @@ fn integer(
         k,
         node,
         t,
-    )
+    )?;
+    let x = match node_at(&current[k], &node.path) {
+        Value::Int(y) => i128::from(*y),
+        Value::Uint(y) => i128::from(*y),
+        _ => x,
+    };
+    let mut shorter: Vec<i128> = floats::fewer_digits(x)
+        .into_iter()
+        .filter(|y| (lo..=hi).contains(y))
+        .collect();
+    shorter.sort_by_key(|y| ((y - target).unsigned_abs(), *y < target));
+    shorter.dedup();
+    Ok(take_least(current, k, node, t, shorter.into_iter().map(mv), BATCH)? || bisected)
 }
 
 /// The least float at the node: small integers one by one, then bisection of the magnitude's

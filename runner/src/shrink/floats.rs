@@ -11,6 +11,8 @@
 //! - [`decimal_neighbours`]: decimals with fewer or smaller significant digits: the value
 //!   rounded down and up to fewer digits, its integer part reduced (`frac(x)`, `frac(x) + 1`, …, and
 //!   `x mod 10^k` for each `k`), and each digit lowered to each smaller digit;
+//! - [`fewer_digits`]: for integers of every type, the value with one decimal digit deleted or
+//!   its leading digits dropped;
 //! - [`Decimal::index`] and [`decimal_at`]: the decimals of `d` significant digits numbered in
 //!   increasing magnitude, so that a bisection over the number finds the least `d`-digit value
 //!   of a threshold.
@@ -142,5 +144,19 @@ pub(crate) fn decimal_neighbours(x: f64, f32: bool) -> Vec<f64> {
         }
     }
     out.retain(|y| y.is_finite());
+    out
+}
+
+/// The integer `x` with one decimal digit deleted, and with its digits above each power of ten
+/// dropped (`x mod 10^k`), sign kept: integers of fewer digits that keep most of `x`'s digits.
+pub(crate) fn fewer_digits(x: i128) -> Vec<i128> {
+    let text = x.unsigned_abs().to_string();
+    let sign = x.signum();
+    let mut out = Vec::with_capacity(2 * text.len());
+    for i in 0..text.len() {
+        let deleted: String = text[..i].chars().chain(text[i + 1..].chars()).collect();
+        out.extend(deleted.parse::<i128>().ok().map(|y| sign * y));
+        out.extend(text[i + 1..].parse::<i128>().ok().map(|y| sign * y));
+    }
     out
 }
