@@ -304,7 +304,7 @@ fn float(
     }
     let now = |c: &[Value]| float_at(c, k, node).unwrap_or(x);
     let signed = |ys: Vec<f64>| {
-        let mut out: Vec<f64> = ys.iter().copied().collect();
+        let mut out: Vec<f64> = ys.to_vec();
         if sign < 0.0 {
             out.extend(ys.iter().map(|y| -y));
         }

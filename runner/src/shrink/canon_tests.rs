@@ -368,3 +368,13 @@ fn an_integer_bug_just_below_powers_of_ten_shrinks_to_the_lowest_window() {
         );
     }
 }
+
+#[test]
+fn an_f32_tie_rounding_bug_shrinks_to_the_least_tie_of_its_own_width() {
+    let f = fun1(Type::F32, Hints::default());
+    let tie = |c: &[Value]| matches!(c[0], Value::F32(x) if tenths_tie_away(f64::from(x)));
+    for start in [1204.25f32, 22.25, -126.75] {
+        let out = shrink_with(&f, vec![Value::F32(start)], tie);
+        assert_eq!(out.input, vec![Value::F32(0.25)], "from {start}");
+    }
+}
