@@ -31,9 +31,7 @@ fn a_port_that_changes_its_answer_is_reported_as_nondeterministic_not_as_a_diver
     );
     // Only a = 42 is flaky; of the diverging inputs seen, the simplest is the one confirmed.
     assert!(
-        f["go_call"]
-            .as_str()
-            .is_some_and(|c| c.starts_with("Add(42, ")),
+        f["go_call"].as_str().is_some_and(|c| c.starts_with("Add(42, ")),
         "{f:#}"
     );
     assert!(
