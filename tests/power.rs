@@ -66,7 +66,7 @@ const PLANTED: &[Planted] = &[
     Planted {
         function: "Digits",
         shape: |i| arg(i, "n").trim_start_matches('-').len() >= 15,
-        minimal: "n = 999999999999999",
+        minimal: "n = 999999999999998",
         reason: "a float log10 rounds up just below large powers of ten",
     },
 ];

@@ -23,6 +23,7 @@
 mod anchor;
 mod canon;
 mod chars;
+mod floats;
 mod moves;
 mod order;
 mod pairs;

@@ -7,14 +7,20 @@
 //!   a deterministic sample above; see `chars`), so the first that diverges is the least;
 //! - integers and bytes: the values nearest the target exhaustively ([`SMALL`] on either side),
 //!   then a [`PROBES`]-way bisection of the distance on the value's own side: exact when the
-//!   divergence is monotone in the distance (a threshold), a boundary of it otherwise;
+//!   divergence is monotone in the distance (a threshold), a boundary of it otherwise; then
+//!   the value with one decimal digit deleted or its leading digits dropped (a bug just below
+//!   a power of ten has its least input in the lowest such window, which a bisection misses);
 //! - floats: the small integers, then the same bisection over the magnitude's bits, truncated
-//!   to integers (every float above 2^53 is one), because integers are the simplest floats.
+//!   to integers (every float above 2^53 is one), because integers are the simplest floats;
+//!   then the integers keeping the mantissa's low bits, and for a non-integer its decimal
+//!   neighbours of fewer or smaller significant digits and a bisection over the decimals of as
+//!   many digits by magnitude (see `floats`).
 //!
 //! Whatever local minimum a seed reached, each position then holds the least value that keeps
 //! the divergence, which is what makes two local minima of the same bug the same input.
 
 use super::chars::unit_moves;
+use super::floats;
 use super::moves::{apply, node_at, nodes, Edit, Move, Node};
 use super::order::{ascii_in_rank_order, cmp_simplicity, int_target, units, FAMILIAR};
 use super::{Stopped, Tester, BATCH};
@@ -64,8 +70,8 @@ fn position(current: &mut [Value], k: usize, node: &Node, t: &mut Tester) -> Res
                 set(Value::Uint(y as u64))
             })
         }
-        (_, Value::F64(x)) => float(current, k, node, t, *x, &|y| set(Value::F64(y))),
-        (_, Value::F32(x)) => float(current, k, node, t, f64::from(*x), &|y| {
+        (_, Value::F64(x)) => float(current, k, node, t, *x, false, &|y| set(Value::F64(y))),
+        (_, Value::F32(x)) => float(current, k, node, t, f64::from(*x), true, &|y| {
             set(Value::F32(y as f32))
         }),
         (_, Value::Str(s)) => {
@@ -206,7 +212,8 @@ fn character(
 }
 
 /// The least integer at the node (or at a byte of it, through `mv`): small distances from the
-/// target one by one, then bisection of the distance on the current value's side.
+/// target one by one, then bisection of the distance on the current value's side, then the
+/// least diverging integer of fewer decimal digits ([`floats::fewer_digits`]).
 #[allow(clippy::too_many_arguments)]
 fn integer(
     current: &mut [Value],
@@ -226,7 +233,7 @@ fn integer(
         return Ok(true);
     }
     let sign = (x - target).signum();
-    bisect(
+    let bisected = bisect(
         SMALL,
         distance,
         |m| mv(target + sign * m as i128),
@@ -234,37 +241,111 @@ fn integer(
         k,
         node,
         t,
-    )
+    )?;
+    let x = match node_at(&current[k], &node.path) {
+        Value::Int(y) => i128::from(*y),
+        Value::Uint(y) => i128::from(*y),
+        _ => x,
+    };
+    let mut shorter: Vec<i128> = floats::fewer_digits(x)
+        .into_iter()
+        .filter(|y| (lo..=hi).contains(y))
+        .collect();
+    shorter.sort_by_key(|y| ((y - target).unsigned_abs(), *y < target));
+    shorter.dedup();
+    Ok(take_least(current, k, node, t, shorter.into_iter().map(mv), BATCH)? || bisected)
 }
 
 /// The least float at the node: small integers one by one, then bisection of the magnitude's
-/// bits (positive floats order like their bits), each probe truncated to an integer.
+/// bits (positive floats order like their bits), each probe truncated to an integer; then the
+/// integers that keep the mantissa's low bits ([`floats::low_bit_integers`]); then, while the
+/// value is not an integer, the least of its decimal neighbours that diverges
+/// ([`floats::decimal_neighbours`]: fewer or smaller significant digits), and last a bisection
+/// over the decimals of as many significant digits in increasing magnitude.
 fn float(
     current: &mut [Value],
     k: usize,
     node: &Node,
     t: &mut Tester,
     x: f64,
+    f32: bool,
     mv: &dyn Fn(f64) -> Move,
 ) -> Result<bool, Stopped> {
     let small = (0..=SMALL as i32).flat_map(|m| [f64::from(m), -f64::from(m)]);
     if take_least(current, k, node, t, small.map(mv), BATCH)? {
         return Ok(true);
     }
-    if !x.is_finite() || x.abs() <= SMALL as f64 {
+    if !x.is_finite() {
         return Ok(false);
     }
     let sign = if x.is_sign_negative() { -1.0 } else { 1.0 };
-    let (from, to) = ((SMALL as f64).to_bits(), x.abs().to_bits());
-    bisect(
-        u128::from(from),
-        u128::from(to),
-        |bits| mv(sign * f64::from_bits(bits as u64).trunc()),
-        current,
-        k,
-        node,
-        t,
-    )
+    let mut changed = false;
+    if x.abs() > SMALL as f64 {
+        let (from, to) = ((SMALL as f64).to_bits(), x.abs().to_bits());
+        changed |= bisect(
+            u128::from(from),
+            u128::from(to),
+            |bits| mv(sign * f64::from_bits(bits as u64).trunc()),
+            current,
+            k,
+            node,
+            t,
+        )?;
+    }
+    let now = |c: &[Value]| float_at(c, k, node).unwrap_or(x);
+    let signed = |ys: Vec<f64>| {
+        let mut out: Vec<f64> = ys.to_vec();
+        if sign < 0.0 {
+            out.extend(ys.iter().map(|y| -y));
+        }
+        sorted(out, f32, node)
+    };
+    let ints = signed(floats::low_bit_integers(now(current), f32));
+    changed |= take_least(current, k, node, t, ints.into_iter().map(mv), BATCH)?;
+    while now(current).fract() != 0.0 {
+        let near = signed(floats::decimal_neighbours(now(current), f32));
+        if !take_least(current, k, node, t, near.into_iter().map(mv), BATCH)? {
+            break;
+        }
+        changed = true;
+    }
+    let y = now(current);
+    if let (Some(d), true) = (floats::Decimal::of(y, f32), y.fract() != 0.0) {
+        let s = if y.is_sign_negative() { -1.0 } else { 1.0 };
+        changed |= bisect(
+            0,
+            d.index(f32),
+            |i| mv(s * floats::decimal_at(i, d.len, f32)),
+            current,
+            k,
+            node,
+            t,
+        )?;
+    }
+    Ok(changed)
+}
+
+/// The float at the node, if it holds one.
+fn float_at(current: &[Value], k: usize, node: &Node) -> Option<f64> {
+    match node_at(&current[k], &node.path) {
+        Value::F64(x) => Some(*x),
+        Value::F32(x) => Some(f64::from(*x)),
+        _ => None,
+    }
+}
+
+/// The floats in increasing simplicity at the node's type, each once.
+fn sorted(mut ys: Vec<f64>, f32: bool, node: &Node) -> Vec<f64> {
+    let value = |y: f64| {
+        if f32 {
+            Value::F32(y as f32)
+        } else {
+            Value::F64(y)
+        }
+    };
+    ys.sort_by(|a, b| cmp_simplicity(&value(*a), &value(*b), node.ty, node.hints));
+    ys.dedup_by(|a, b| value(*a) == value(*b));
+    ys
 }
 
 /// Bisection over `lo < m < hi`, where `m = hi` diverges (the current value) and `m = lo` does

@@ -216,7 +216,8 @@ fn integer_and_float_thresholds_bisect_to_the_least_value() {
     let big = |c: &[Value]| matches!(c[0], Value::Uint(x) if x >= 123_456_789_012);
     let out = shrink_with(&f, vec![Value::Uint(u64::MAX)], big);
     assert_eq!(out.input, vec![Value::Uint(123_456_789_012)]);
-    assert!(out.tried < 300, "{} tries", out.tried);
+    // About 280 for the bisection, and one candidate of fewer digits per digit and pass.
+    assert!(out.tried < 330, "{} tries", out.tried);
 
     let f = fun1(Type::F64, Hints::default());
     let huge = |c: &[Value]| matches!(c[0], Value::F64(x) if x > 1e300);
@@ -252,5 +253,128 @@ fn two_neighbouring_characters_merge_into_one_when_that_still_diverges() {
     for start in ["éa", "aé", "€", "xxé"] {
         let out = shrink_with(&f, vec![s(start)], fails);
         assert_eq!(out.input, vec![s("€")], "from {start:?}");
+    }
+}
+
+fn float_minimum(start: f64, diverges: fn(f64) -> bool) -> Shrunk {
+    let f = fun1(Type::F64, Hints::default());
+    let fails = move |c: &[Value]| matches!(c[0], Value::F64(x) if diverges(x));
+    let out = shrink_with(&f, vec![Value::F64(start)], fails);
+    // Each start above takes 70 to 360 tries (a default budget is 4096 per finding).
+    assert!(out.tried < 500, "from {start}: {} tries", out.tried);
+    out
+}
+
+/// A port that rounds exact halfway cases of one decimal away from zero (Go: to even).
+fn tenths_tie_away(x: f64) -> bool {
+    let q = x * 4.0;
+    x.is_finite() && q.fract() == 0.0 && q.abs() < 2f64.powi(52) && q % 2.0 != 0.0
+}
+
+/// A port that rounds exact halfway cases of two decimals up, where rounding to even goes
+/// down (0.125, 0.625, …).
+fn cents_tie_up(x: f64) -> bool {
+    let q = x.abs() * 8.0;
+    x.is_finite() && q.fract() == 0.0 && q < 2f64.powi(52) && q % 4.0 == 1.0
+}
+
+#[test]
+fn a_tie_rounding_bug_reached_from_different_floats_shrinks_to_the_least_tie() {
+    for start in [1204.25, 249.25, 22.25, -789.25, 126.25, 3.75e10 + 0.25] {
+        let out = float_minimum(start, tenths_tie_away);
+        assert_eq!(out.input, vec![Value::F64(0.25)], "from {start}");
+        assert_eq!(out.stopped, Stopped::Minimal, "from {start}");
+    }
+    for start in [259.125, 491.125, 156.625, -3.625, 8192.625] {
+        let out = float_minimum(start, cents_tie_up);
+        assert_eq!(out.input, vec![Value::F64(0.125)], "from {start}");
+    }
+}
+
+#[test]
+fn a_fractional_threshold_reached_from_different_floats_shrinks_to_the_least_decimal_above_it() {
+    // Diverges on non-integers above 2.5: every integer is simpler, but none diverges, so the
+    // least is the value of fewest significant digits, then least magnitude: 2.6.
+    let above = |x: f64| x.fract() != 0.0 && x > 2.5;
+    for start in [123.456, 7.77, 1e10 + 0.5, 2.5000001, 19.0625] {
+        let out = float_minimum(start, above);
+        assert_eq!(out.input, vec![Value::F64(2.6)], "from {start}");
+    }
+    // Below a threshold the least is the least positive decimal of one digit.
+    let tiny = |x: f64| x.fract() != 0.0 && x > 0.0 && x < 0.3;
+    for start in [0.2999, 1e-7, 0.123] {
+        let out = float_minimum(start, tiny);
+        assert_eq!(out.input, vec![Value::F64(5e-324)], "from {start}");
+    }
+}
+
+#[test]
+fn a_bug_of_the_lowest_mantissa_bits_shrinks_to_the_least_integer_with_those_bits() {
+    let low_bits = |x: f64| x.is_finite() && x.to_bits() & 0x3ff == 0x2a7;
+    let with_bits = |x: f64| f64::from_bits((x.to_bits() & !0x3ff) | 0x2a7);
+    let least = ((1u64 << 52) + 0x2a7) as f64;
+    for start in [8.22247, 3.99e204, 9.6, -7.5e-255, 17.2397023] {
+        let out = float_minimum(with_bits(start), low_bits);
+        assert_eq!(out.input, vec![Value::F64(least)], "from {start}");
+    }
+}
+
+#[test]
+fn decimals_of_as_many_digits_are_numbered_in_increasing_magnitude() {
+    use super::floats::{decimal_at, Decimal};
+    let d = Decimal::of(-1204.25, false).unwrap();
+    assert_eq!((d.digits, d.len, d.exp), (120425, 6, -2));
+    assert_eq!(decimal_at(d.index(false), d.len, false), 1204.25);
+    assert_eq!(decimal_at(0, 3, false), 0.0);
+    let xs = [1e-300, 0.125, 0.126, 0.999, 1.25, 9.99, 12.5, 3.25e200];
+    let ix: Vec<u128> = xs
+        .iter()
+        .map(|x| Decimal::of(*x, false).unwrap())
+        .map(|d| {
+            Decimal {
+                len: 3,
+                digits: d.digits * 10u128.pow(3 - d.len),
+                exp: d.exp - (3 - d.len as i32),
+            }
+            .index(false)
+        })
+        .collect();
+    assert!(ix.windows(2).all(|w| w[0] < w[1]), "{ix:?}");
+    let f = Decimal::of(0.1, true).unwrap();
+    assert_eq!((f.digits, f.len), (1, 1));
+}
+
+#[test]
+fn an_integer_bug_just_below_powers_of_ten_shrinks_to_the_lowest_window() {
+    // A float-logarithm digit count: wrong for n just below 10^k once log10 rounds up, 10^15 - 2
+    // and 10^15 - 1 the lowest such values; a start below 10^16 is in the next window up.
+    let f = fun1(Type::I64, Hints::default());
+    let wrong = |c: &[Value]| match c[0] {
+        Value::Int(n) if n > 0 => {
+            (n as f64).log10().floor() as i64 + 1 != n.to_string().len() as i64
+        }
+        _ => false,
+    };
+    for start in [
+        9_999_999_999_999_979,
+        999_999_999_999_999,
+        99_999_999_999_999_999,
+    ] {
+        let out = shrink_with(&f, vec![Value::Int(start)], wrong);
+        assert_eq!(
+            out.input,
+            vec![Value::Int(999_999_999_999_998)],
+            "from {start}"
+        );
+    }
+}
+
+#[test]
+fn an_f32_tie_rounding_bug_shrinks_to_the_least_tie_of_its_own_width() {
+    let f = fun1(Type::F32, Hints::default());
+    let tie = |c: &[Value]| matches!(c[0], Value::F32(x) if tenths_tie_away(f64::from(x)));
+    for start in [1204.25f32, 22.25, -126.75] {
+        let out = shrink_with(&f, vec![Value::F32(start)], tie);
+        assert_eq!(out.input, vec![Value::F32(0.25)], "from {start}");
     }
 }

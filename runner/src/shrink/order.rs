@@ -5,8 +5,10 @@
 //!
 //! - integers: closer to the target (zero, or the range bound nearest zero), then positive
 //!   before negative: `0 < 1 < -1 < 2 < -2`;
-//! - floats: integers by magnitude (`0 < -0 < 1 < -1`), then other finite values by significant
-//!   digits and magnitude, then +Inf, −Inf, NaN (canonical before other payloads);
+//! - floats: integers by magnitude (`0 < -0 < 1 < -1`; every float of magnitude 2^52 or more
+//!   is an integer), then other finite values by the number of significant digits of their
+//!   shortest decimal, then magnitude, then positive first (`0.5 < 0.25 < -0.25 < 1.25`), then
+//!   +Inf, −Inf, NaN (canonical before other payloads);
 //! - strings: fewer characters, then fewer bytes, then character rank position by position.
 //!   Within a UTF-8 length the familiar character comes first (`a`, `é`, `€`, `😀`), then ASCII
 //!   as `a`…`z` < `0`…`9` < `A`…`Z` < space < punctuation < control characters (`\x00` first),
