@@ -31,13 +31,13 @@ const PLANTED: &[Planted] = &[
     Planted {
         function: "SameFold",
         shape: |i| arg(i, "a") != arg(i, "b"),
-        minimal: r#"a = "ß", b = "SS""#,
+        minimal: r#"a = "i", b = "ı""#,
         reason: "EqualFold (simple folding) against full upper-case mappings: needs b related to a",
     },
     Planted {
         function: "ParseDuration",
         shape: |i| arg(i, "s").chars().filter(char::is_ascii_digit).count() >= 7,
-        minimal: r#"s = "8000000000m""#,
+        minimal: r#"s = "5124096h""#,
         reason: "the unit multiplication wraps: a documented example with a longer digit run",
     },
     Planted {

@@ -119,8 +119,7 @@ pub(crate) fn together(
                 _ => (&**item, item_h),
             };
             let mut seen: Vec<Value> = Vec::new();
-            loop {
-                let Value::List(xs) = &current[k] else { break };
+            while let Value::List(xs) = &current[k] {
                 let at = |x: &Value| -> Option<Value> {
                     match (field, x) {
                         (Some(i), Value::Struct(fs)) => fs.get(i).cloned(),
