@@ -35,6 +35,9 @@ pub(crate) const DRAWS: usize = 512;
 /// Families at most this large are tried whole, in simplicity order.
 pub(crate) const EXHAUSTIVE: usize = 1024;
 
+/// Minima with more anchored positions (characters, bytes, integers) than this are not anchored.
+pub(crate) const MAX_POSITIONS: usize = 256;
+
 /// How many diverging members of the family are minimized (the least ones): one can end at a
 /// local minimum of its own, and the simplest of a few is much likelier to be the same for every
 /// seed.
@@ -50,7 +53,10 @@ pub(crate) fn family(fun: &FunctionSpec, input: &[Value]) -> Vec<Vec<Value>> {
     let shapes: Vec<Shape> = (0..n)
         .map(|k| shape(&input[k], &fun.args[k].ty, &fun.args[k].hints))
         .collect();
-    if shapes.iter().all(|s| matches!(s, Shape::Keep(_))) {
+    // A minimum with hundreds of positions is not what anchoring is for (and 512 copies of it
+    // would cost memory for nothing): small minima are where seeds disagree.
+    let positions: usize = shapes.iter().map(Shape::positions).sum();
+    if positions == 0 || positions > MAX_POSITIONS {
         return Vec::new();
     }
     let size = shapes
@@ -316,6 +322,16 @@ fn small_ints(ty: &Type, hints: &Hints, like: &Value) -> Vec<Value> {
 }
 
 impl Shape {
+    /// How many positions the family varies in this shape.
+    fn positions(&self) -> usize {
+        match self {
+            Shape::Keep(_) => 0,
+            Shape::Str(n, _) | Shape::Bytes(n, _) => *n,
+            Shape::Int(_) => 1,
+            Shape::List(items) | Shape::Struct(items) => items.iter().map(Shape::positions).sum(),
+        }
+    }
+
     /// How many values of this shape there are, when few enough to count.
     fn count(&self) -> Option<usize> {
         match self {
