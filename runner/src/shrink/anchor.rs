@@ -63,23 +63,7 @@ pub(crate) fn family(fun: &FunctionSpec, input: &[Value]) -> Vec<Vec<Value>> {
         .iter()
         .try_fold(1usize, |acc, s| acc.checked_mul(s.count()?));
     let mut out: Vec<Vec<Value>> = match size {
-        Some(size) if size <= EXHAUSTIVE => {
-            let mut all = vec![Vec::with_capacity(n)];
-            for s in &shapes {
-                let choices = s.all();
-                all = all
-                    .into_iter()
-                    .flat_map(|prefix| {
-                        choices.iter().map(move |c| {
-                            let mut next = prefix.clone();
-                            next.push(c.clone());
-                            next
-                        })
-                    })
-                    .collect();
-            }
-            all
-        }
+        Some(size) if size <= EXHAUSTIVE => product(&shapes),
         _ => {
             let mut rng = SplitMix(SEED);
             (0..DRAWS)
@@ -360,25 +344,11 @@ impl Shape {
                 .map(|w| Value::Bytes(w.iter().map(|&i| a[i]).collect()))
                 .collect(),
             Shape::List(items) | Shape::Struct(items) => {
-                let mut all = vec![Vec::new()];
-                for s in items {
-                    let choices = s.all();
-                    all = all
-                        .into_iter()
-                        .flat_map(|prefix: Vec<Value>| {
-                            choices.iter().map(move |c| {
-                                let mut next = prefix.clone();
-                                next.push(c.clone());
-                                next
-                            })
-                        })
-                        .collect();
-                }
                 let wrap = match self {
                     Shape::Struct(_) => Value::Struct,
                     _ => Value::List,
                 };
-                all.into_iter().map(wrap).collect()
+                product(items).into_iter().map(wrap).collect()
             }
         }
     }
@@ -400,6 +370,25 @@ impl Shape {
             Shape::Struct(fields) => Value::Struct(fields.iter().map(|s| s.draw(rng)).collect()),
         }
     }
+}
+
+/// Every combination of one value per shape, in order (the first shape varies slowest).
+fn product(shapes: &[Shape]) -> Vec<Vec<Value>> {
+    let mut all = vec![Vec::with_capacity(shapes.len())];
+    for s in shapes {
+        let choices = s.all();
+        all = all
+            .into_iter()
+            .flat_map(|prefix| {
+                choices.iter().map(move |c| {
+                    let mut next = prefix.clone();
+                    next.push(c.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    all
 }
 
 fn pow(base: usize, exp: usize) -> Option<usize> {
