@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compare;
 pub mod corpus;
 pub mod corpus_cmd;
+pub mod endpoint;
 pub mod execute;
 pub mod exit_code;
 pub mod fuzz;

@@ -6,6 +6,7 @@
 
 mod accept;
 mod compare;
+mod endpoint;
 mod error;
 mod examples;
 mod hints;
@@ -17,6 +18,7 @@ mod validate;
 use std::path::Path;
 
 pub use error::{Diagnostic, SpecError};
+pub use endpoint::*;
 pub use model::*;
 pub use signature::check_signatures;
 

@@ -25,6 +25,15 @@ pub struct Spec {
     pub functions: Vec<FunctionSpec>,
     /// Which generation features are on (`[generate]`).
     pub generation: Generation,
+    /// The HTTP endpoints, in file order (`[[endpoint]]`).
+    pub endpoints: Vec<super::endpoint::EndpointSpec>,
+    /// How the servers of both sides start; set exactly when there are endpoints.
+    pub servers: Option<super::endpoint::Servers>,
+    /// Run settings of the endpoints (`[http]`).
+    pub http: super::endpoint::HttpSettings,
+    /// The JSON name of every struct field (struct name → names by field position): the field's
+    /// `json` key, else its Go name, as `encoding/json` does.
+    pub json_names: HashMap<String, Vec<String>>,
 }
 
 /// The generation features a spec can switch off under `[generate]` (all on by default; all off

@@ -77,6 +77,10 @@ pub(crate) fn validate(
         struct_hints: types.hints,
         functions,
         generation: generation(raw.generate.as_ref()),
+        endpoints: Vec::new(),
+        servers: None,
+        http: Default::default(),
+        json_names: HashMap::new(),
     }
 }
 

@@ -1,0 +1,12 @@
+//! HTTP endpoints: the second kind of target.
+//!
+//! A function's input is one call; an endpoint's is a *sequence* of requests against a running
+//! service. What is endpoint-specific lives here: starting and probing the servers (`server`),
+//! sending requests (`client`), building requests from typed inputs and malforming them
+//! (`request`, `malformed`), JSON and header comparison (`json`, `response`), noise cancelling
+//! (`noise`), sequences and their shrinking (`sequence`), rendering (`render`) and the run
+//! itself (`run`). The shared stages are used as they are: the spec loader (`spec::endpoint`),
+//! value generation and shrinking (through [`crate::spec::EndpointSpec::as_function`]), the
+//! comparison rules, the corpus, review snapshots and the reporters.
+
+pub mod http;
