@@ -236,11 +236,15 @@ pub fn compare_declared(
     }
 }
 
-/// One step of a path.
+/// One step of a path (shared with the endpoint comparison, whose JSON keys are `Field`s spelt
+/// as JSON pointer segments).
 #[derive(Clone, Debug)]
-enum Seg {
+pub(crate) enum Seg {
+    /// A list index.
     Index(usize),
+    /// A struct field (or a JSON object key, escaped as in a JSON pointer).
     Field(String),
+    /// A map key: its readable spelling in brackets, and the bare key.
     Key { shown: String, bare: String },
 }
 
@@ -260,7 +264,7 @@ impl Seg {
         Seg::Key { shown, bare }
     }
 
-    fn matches(&self, pattern: &str) -> bool {
+    pub(crate) fn matches(&self, pattern: &str) -> bool {
         if pattern == "*" {
             return true;
         }
@@ -282,6 +286,43 @@ impl fmt::Display for Seg {
     }
 }
 
+/// The path patterns of `rules`, split into segments, in file order (for [`rule_at`]).
+pub(crate) fn patterns(rules: &CompareRules) -> Vec<Vec<&str>> {
+    rules
+        .paths
+        .iter()
+        .map(|p| p.path.split('/').filter(|s| !s.is_empty()).collect())
+        .collect()
+}
+
+/// The rule at `path`: the default rule overridden by each matching path rule, in file order;
+/// `patterns` are [`patterns`] of `rules`.
+pub(crate) fn rule_at(rules: &CompareRules, patterns: &[Vec<&str>], path: &[Seg]) -> ValueRule {
+    let mut rule = rules.default.clone();
+    for (pr, pattern) in rules.paths.iter().zip(patterns) {
+        let hit =
+            pattern.len() <= path.len() && pattern.iter().zip(path).all(|(p, s)| s.matches(p));
+        if hit {
+            rule.float = pr.float.unwrap_or(rule.float);
+            rule.unordered = pr.unordered.unwrap_or(rule.unordered);
+            rule.ignore = pr.ignore.unwrap_or(rule.ignore);
+            rule.nil_equals_empty = pr.nil_equals_empty.unwrap_or(rule.nil_equals_empty);
+            rule.nan_payload = pr.nan_payload.unwrap_or(rule.nan_payload);
+        }
+    }
+    rule
+}
+
+/// Whether a rule of `rules` sets `ignore = false` somewhere strictly below `path`.
+pub(crate) fn unignored_below(rules: &CompareRules, patterns: &[Vec<&str>], path: &[Seg]) -> bool {
+    let depth = path.len();
+    rules.paths.iter().zip(patterns).any(|(pr, pattern)| {
+        pr.ignore == Some(false)
+            && pattern.len() > depth
+            && pattern.iter().zip(path).all(|(p, s)| s.matches(p))
+    })
+}
+
 /// A difference found below the outcome level, before classes are attached.
 struct Found {
     path: String,
@@ -301,11 +342,7 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn new(rules: &'a CompareRules) -> Walker<'a> {
-        let patterns = rules
-            .paths
-            .iter()
-            .map(|p| p.path.split('/').filter(|s| !s.is_empty()).collect())
-            .collect();
+        let patterns = patterns(rules);
         Walker {
             rules,
             patterns,
@@ -316,19 +353,7 @@ impl<'a> Walker<'a> {
 
     /// The default rule overridden by each matching path rule, in file order.
     fn rule_here(&self) -> ValueRule {
-        let mut rule = self.rules.default.clone();
-        for (pr, pattern) in self.rules.paths.iter().zip(&self.patterns) {
-            let hit = pattern.len() <= self.path.len()
-                && pattern.iter().zip(&self.path).all(|(p, s)| s.matches(p));
-            if hit {
-                rule.float = pr.float.unwrap_or(rule.float);
-                rule.unordered = pr.unordered.unwrap_or(rule.unordered);
-                rule.ignore = pr.ignore.unwrap_or(rule.ignore);
-                rule.nil_equals_empty = pr.nil_equals_empty.unwrap_or(rule.nil_equals_empty);
-                rule.nan_payload = pr.nan_payload.unwrap_or(rule.nan_payload);
-            }
-        }
-        rule
+        rule_at(self.rules, &self.patterns, &self.path)
     }
 
     fn path_string(&self) -> String {
@@ -382,16 +407,7 @@ impl<'a> Walker<'a> {
 
     /// Whether a later-acting rule sets `ignore = false` somewhere strictly below this path.
     fn unignored_below(&self) -> bool {
-        let depth = self.path.len();
-        self.rules
-            .paths
-            .iter()
-            .zip(&self.patterns)
-            .any(|(pr, pattern)| {
-                pr.ignore == Some(false)
-                    && pattern.len() > depth
-                    && pattern.iter().zip(&self.path).all(|(p, s)| s.matches(p))
-            })
+        unignored_below(self.rules, &self.patterns, &self.path)
     }
 
     /// A difference in the node's own properties, unless the node is `shallow` (see [`Self::walk`]).
@@ -650,7 +666,7 @@ fn or_empty<'v>(v: &'v Value, ty: &Type) -> Cow<'v, Value> {
 
 /// A float of either width, seen the ways the rules need.
 #[derive(Clone, Copy)]
-struct Float {
+pub(crate) struct Float {
     x: f64,
     bits: u64,
     /// The bits without the sign bit: adjacent floats of one sign differ by one here.
@@ -658,7 +674,7 @@ struct Float {
 }
 
 impl Float {
-    fn of64(x: f64) -> Float {
+    pub(crate) fn of64(x: f64) -> Float {
         Float {
             x,
             bits: x.to_bits(),
@@ -676,7 +692,7 @@ impl Float {
 }
 
 /// `None` when the floats agree under `rule`, else the name of the rule that separates them.
-fn float_diff(rule: &ValueRule, g: Float, r: Float) -> Option<String> {
+pub(crate) fn float_diff(rule: &ValueRule, g: Float, r: Float) -> Option<String> {
     let name = || match rule.float {
         FloatRule::Exact => "exact".to_string(),
         FloatRule::Ulps(n) => format!("ulps({n})"),
@@ -757,7 +773,7 @@ fn sort_cmp(a: &Value, b: &Value) -> Ordering {
     }
 }
 
-mod accept;
+pub(crate) mod accept;
 pub mod shape;
 
 #[cfg(test)]

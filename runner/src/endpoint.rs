@@ -10,3 +10,4 @@
 //! comparison rules, the corpus, review snapshots and the reporters.
 
 pub mod http;
+pub mod json;

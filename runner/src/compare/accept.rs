@@ -8,7 +8,7 @@ use crate::spec::AcceptRule;
 
 /// Whether a rule of `rules` declares the difference between the Go text `go` and the Rust text
 /// `rust` at `path` intended.
-pub(super) fn declared(rules: &[AcceptRule], path: &[Seg], go: &str, rust: &str) -> bool {
+pub(crate) fn declared(rules: &[AcceptRule], path: &[Seg], go: &str, rust: &str) -> bool {
     rules.iter().any(|r| {
         let pattern: Vec<&str> = r.path.split('/').filter(|s| !s.is_empty()).collect();
         pattern.len() <= path.len()
