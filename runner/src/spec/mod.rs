@@ -17,8 +17,8 @@ mod validate;
 
 use std::path::Path;
 
-pub use error::{Diagnostic, SpecError};
 pub use endpoint::*;
+pub use error::{Diagnostic, SpecError};
 pub use model::*;
 pub use signature::check_signatures;
 
