@@ -108,6 +108,7 @@ fn not_found() -> Response {
         .into_response()
 }
 
+#[allow(clippy::result_large_err)] // an axum Response is the natural error of a handler helper
 fn check_customer(s: &str) -> Result<String, Response> {
     let s = billing::go_unicode::trim_space(s);
     if s.is_empty() {
