@@ -85,6 +85,9 @@ pub enum CheckError {
     /// The corpus could not be read or written.
     #[error("{0}")]
     Corpus(#[from] CorpusError),
+    /// An endpoint's server could not be built or started.
+    #[error("error: {0}")]
+    Server(#[from] crate::endpoint::server::StartError),
 }
 
 impl CheckError {
@@ -98,7 +101,9 @@ impl CheckError {
         match self {
             CheckError::Spec(_) | CheckError::Usage(_) => ExitCode::UsageOrSpecError,
             CheckError::Start(StartError::Interrupted(sig)) => ExitCode::interrupted_by(*sig),
-            CheckError::Build(_) | CheckError::Start(_) => ExitCode::HarnessStartupFailed,
+            CheckError::Build(_) | CheckError::Start(_) | CheckError::Server(_) => {
+                ExitCode::HarnessStartupFailed
+            }
             CheckError::Corpus(CorpusError::Malformed { .. }) => ExitCode::UsageOrSpecError,
             CheckError::Corpus(CorpusError::Io { .. }) => ExitCode::InternalError,
         }
@@ -124,6 +129,11 @@ pub fn go_command(spec: &Spec) -> Result<HarnessCommand, BuildError> {
 pub(crate) fn load_spec(path: &Path, function: Option<&str>) -> Result<Spec, CheckError> {
     let mut spec = spec::load(path)?;
     if let Some(name) = function {
+        if spec.endpoints.iter().any(|e| e.name == name) {
+            // An endpoint's sequences take values from the other endpoints: all stay.
+            spec.functions.clear();
+            return Ok(spec);
+        }
         if !spec.functions.iter().any(|f| f.name == name) {
             let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
             return Err(CheckError::Usage(format!(
@@ -149,6 +159,21 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         Err(e) if e.is_interrupted() => {}
         other => other?,
     }
+    let spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
+    if !spec.endpoints.is_empty() && crate::supervise::interrupted().is_none() {
+        if spec.functions.is_empty() {
+            let names: Vec<String> = spec.endpoints.iter().map(|e| e.name.clone()).collect();
+            reporter.event(&Event::RunStarted {
+                command: "check",
+                spec: &opts.spec_path,
+                seed: opts.seed,
+                jobs: 1,
+                functions: &names,
+                corpus: &opts.corpus_root,
+            });
+        }
+        crate::endpoint::run::check_endpoints(&spec, opts, reporter, &mut summary)?;
+    }
     summary.interrupted = Interruption::of_run(&summary);
     reporter.event(&Event::RunFinished(&summary));
     Ok(summary)
@@ -160,6 +185,9 @@ fn run_functions(
     summary: &mut RunSummary,
 ) -> Result<(), CheckError> {
     let mut spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
+    if spec.functions.is_empty() && !spec.endpoints.is_empty() {
+        return Ok(());
+    }
     let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
     let go = go_command(&spec)?;
     let jobs = opts.jobs.max(1);
@@ -989,6 +1017,7 @@ fn finding(
         corpus_file: None,
         review: None,
         bug: None,
+        http: None,
     }
 }
 

@@ -9,5 +9,15 @@
 //! value generation and shrinking (through [`crate::spec::EndpointSpec::as_function`]), the
 //! comparison rules, the corpus, review snapshots and the reporters.
 
+pub mod client;
+pub mod cluster;
 pub mod http;
 pub mod json;
+pub mod malformed;
+pub mod noise;
+pub mod render;
+pub mod request;
+pub mod response;
+pub mod run;
+pub mod sequence;
+pub mod server;

@@ -39,6 +39,14 @@ pub enum Event<'a> {
         /// The corpus root: where entries are replayed from and written to.
         corpus: &'a Path,
     },
+    /// A slow preparation step began (building or starting servers), with the time since the
+    /// run started.
+    Phase {
+        /// What is being done.
+        what: &'a str,
+        /// Since the run started.
+        elapsed: Duration,
+    },
     /// Cases were run (sent often; reporters may ignore it).
     Progress {
         /// The function.
@@ -227,6 +235,28 @@ pub struct Finding {
     /// The bug this finding stands for: how many inputs hit it, and further inputs of it
     /// (`None` for nondeterminism).
     pub bug: Option<BugNote>,
+    /// For an endpoint finding: the sequence as requests and regression tests.
+    pub http: Option<Box<HttpNote>>,
+}
+
+/// What an endpoint finding adds to a function's: its sequence as `curl` commands and as
+/// paste-ready regression tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpNote {
+    /// The Go primary's requests as `curl` commands against `$GO`.
+    pub curl: Vec<String>,
+    /// The Rust port's requests (references resolved from its own answers) against `$RUST`.
+    pub rust_curl: Vec<String>,
+    /// Steps of the shortest generated sequence before shrinking.
+    pub steps_before: usize,
+    /// Steps after shrinking.
+    pub steps_after: usize,
+    /// Every difference of the last step, one line each.
+    pub differences: Vec<String>,
+    /// A Go test with `net/http/httptest`.
+    pub go_test: String,
+    /// A Rust test.
+    pub rust_test: String,
 }
 
 /// One bug (see `bugs.rs`): the way it diverges, how many generated inputs hit it, and at most
@@ -333,6 +363,8 @@ pub struct RunSummary {
     pub dictionary_tokens: u64,
     /// Set when SIGINT or SIGTERM stopped the run before its end.
     pub interrupted: Option<Interruption>,
+    /// What noise cancelling ignored in endpoint responses, one line per path.
+    pub noise: Vec<String>,
 }
 
 /// How a run was interrupted, and how far it got.
@@ -446,11 +478,24 @@ impl<W: Write> HumanReporter<W> {
             return Ok(());
         }
         writeln!(o, "\n{title} {}{origin}", f.function)?;
-        for (name, value) in &f.input {
-            writeln!(o, "  input      {name} = {value}")?;
+        if let Some(h) = &f.http {
+            writeln!(o, "  sequence   {} step{} (from {} before shrinking), as sent to Go ($GO is its URL):", h.curl.len(), if h.curl.len() == 1 { "" } else { "s" }, h.steps_before)?;
+            for c in &h.curl {
+                writeln!(o, "    {c}")?;
+            }
+            if h.rust_curl.iter().zip(&h.curl).any(|(r, g)| r.replacen("$RUST", "", 1) != g.replacen("$GO", "", 1)) {
+                writeln!(o, "  as sent to Rust (references resolved from its own answers):")?;
+                for c in &h.rust_curl {
+                    writeln!(o, "    {c}")?;
+                }
+            }
+        } else {
+            for (name, value) in &f.input {
+                writeln!(o, "  input      {name} = {value}")?;
+            }
+            writeln!(o, "  go call    {}", f.go_call)?;
+            writeln!(o, "  rust call  {}", f.rust_call)?;
         }
-        writeln!(o, "  go call    {}", f.go_call)?;
-        writeln!(o, "  rust call  {}", f.rust_call)?;
         if let FindingKind::EveryInputFails { side, inputs, how } = &f.kind {
             writeln!(
                 o,
@@ -539,6 +584,24 @@ impl<W: Write> HumanReporter<W> {
             )?,
             Some(ReviewNote::Known { .. }) | None => {}
         }
+        if let Some(h) = &f.http {
+            if h.differences.len() > 1 {
+                writeln!(o, "  every difference of the last step:")?;
+                for d in &h.differences {
+                    writeln!(o, "    {d}")?;
+                }
+            }
+            if !h.go_test.is_empty() {
+                writeln!(o, "  go test (paste into the service's package; add imports io, net/http, net/http/httptest, strings, testing):")?;
+                for l in h.go_test.lines() {
+                    writeln!(o, "    {l}")?;
+                }
+                writeln!(o, "  rust test:")?;
+                for l in h.rust_test.lines() {
+                    writeln!(o, "    {l}")?;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -623,6 +686,9 @@ impl<W: Write> HumanReporter<W> {
                 "dictionary: {} tokens read from the Go source",
                 s.dictionary_tokens
             )?;
+        }
+        for line in &s.noise {
+            writeln!(self.out, "noise: {line}")?;
         }
         let cases: u64 = s.functions.iter().map(|f| f.cases).sum();
         if let Some(i) = &s.interrupted {
@@ -767,6 +833,7 @@ impl<W: Write> Reporter for HumanReporter<W> {
                 self.clear_progress();
                 self.finding(f)
             }
+            Event::Phase { .. } => Ok(()),
             Event::Slow(slow) => {
                 self.clear_progress();
                 self.slow(slow)
@@ -892,6 +959,14 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
         "diff": readable::diff(&f.go, &f.rust, false),
         "shrink": shrink,
         "corpus_file": f.corpus_file,
+        "http": f.http.as_ref().map(|h| json!({
+            "curl": h.curl,
+            "rust_curl": h.rust_curl,
+            "steps_before": h.steps_before,
+            "differences": h.differences,
+            "go_test": h.go_test,
+            "rust_test": h.rust_test,
+        })),
         "bug": f.bug.as_ref().map(|b| json!({
             "signature": b.signature,
             "seen": b.seen,
@@ -918,6 +993,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 self.spec = spec.display().to_string().replace('\\', "/")
             }
             Event::Finding(f) => self.findings.push(finding_json(f)),
+            Event::Phase { .. } => {}
             Event::Slow(slow) => {
                 let mut v = json!({
                     "function": slow.function,

@@ -113,6 +113,22 @@ impl<R: Reporter> Reporter for ProgressReporter<R> {
                 }
                 self.inner.event(event);
             }
+            Event::Phase { what, elapsed } => {
+                let line = if self.no_times {
+                    format!("parity: {what}")
+                } else {
+                    format!("parity: {what} ({:.1}s)", elapsed.as_secs_f64())
+                };
+                match (&self.bar, &mut self.sink) {
+                    (Some(bar), _) => bar.println(line),
+                    (None, Sink::Plain(w)) => {
+                        let _ = writeln!(w, "{line}");
+                        let _ = w.flush();
+                    }
+                    (None, Sink::Live) => eprintln!("{line}"),
+                }
+                self.inner.event(event);
+            }
             Event::FunctionFinished(summary) => {
                 let k = self.position(&summary.function);
                 let total = self.functions.len().max(k);

@@ -1,0 +1,245 @@
+//! Checking a spec's endpoints: start the servers, explore generated sequences while counting
+//! noise, then per way of diverging (bug) confirm the shortest sequence, shrink it and report it
+//! through the shared reporters.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::cluster::{Cluster, StepTrace};
+use super::noise::{NoiseFilter, NoiseTable};
+use super::render;
+use super::response::{self, Difference, Verdict};
+use super::sequence::{shrink_sequence, Sequence, SequenceGen};
+use super::server::StartError;
+use crate::check::CheckOptions;
+use crate::generate::GenContext;
+use crate::report::{Event, FunctionSummary, Reporter, RunSummary};
+use crate::spec::Spec;
+
+/// A diverging sequence met while exploring.
+struct Candidate {
+    seq: Sequence,
+    /// The differences of its last step, per-response noise removed.
+    diffs: Vec<Difference>,
+}
+
+/// What the endpoints' check found, for the run summary.
+pub struct Checked {
+    /// One summary per endpoint.
+    pub endpoints: Vec<FunctionSummary>,
+    /// The noise lines of the summary.
+    pub noise: Vec<String>,
+}
+
+/// Checks every endpoint of `spec`, reporting findings through `reporter`.
+pub fn check_endpoints(
+    spec: &Spec,
+    opts: &CheckOptions,
+    reporter: &mut dyn Reporter,
+    summary: &mut RunSummary,
+) -> Result<(), StartError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let started = Instant::now();
+    let mut phase = |what: &str| {
+        reporter.event(&Event::Phase {
+            what,
+            elapsed: started.elapsed(),
+        })
+    };
+    let mut cluster = rt.block_on(Cluster::start(spec, opts.timeout, &mut phase))?;
+    let result = explore_and_report(spec, opts, reporter, summary, &rt, &mut cluster);
+    cluster.stop();
+    result
+}
+
+fn explore_and_report(
+    spec: &Spec,
+    opts: &CheckOptions,
+    reporter: &mut dyn Reporter,
+    summary: &mut RunSummary,
+    rt: &tokio::runtime::Runtime,
+    cluster: &mut Cluster,
+) -> Result<(), StartError> {
+    let ctx = GenContext::new(spec.generation);
+    let mut gen = SequenceGen::new(spec, opts.seed, &ctx);
+    let per_endpoint = opts.cases.unwrap_or(spec.http.sequences as u64);
+    let mut table = NoiseTable::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut sums: Vec<FunctionSummary> = spec
+        .endpoints
+        .iter()
+        .map(|e| FunctionSummary {
+            function: e.name.clone(),
+            ..FunctionSummary::default()
+        })
+        .collect();
+    let start = Instant::now();
+    let deadline = opts.time.map(|t| start + t * spec.endpoints.len() as u32);
+    'explore: for round in 0..per_endpoint {
+        for focus in 0..spec.endpoints.len() {
+            if crate::supervise::interrupted().is_some()
+                || deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                break 'explore;
+            }
+            let seq = gen.next(focus);
+            let t0 = Instant::now();
+            let trace = rt.block_on(cluster.run(spec, &seq))?;
+            sums[focus].cases += 1;
+            sums[focus].elapsed += t0.elapsed();
+            if let Some(c) = first_divergence(spec, &seq, &trace, &mut table) {
+                candidates.push(c);
+            }
+            if round % 16 == 0 && focus == 0 {
+                reporter.event(&Event::Progress {
+                    function: "endpoints",
+                    cases: round,
+                    done: round as f64 / per_endpoint.max(1) as f64,
+                    elapsed: start.elapsed(),
+                });
+            }
+        }
+    }
+    let noise = NoiseFilter::new(&table, &spec.endpoints);
+    // One bug per endpoint and way of diverging; its shortest sequence represents it.
+    let mut bugs: BTreeMap<(String, String), (Candidate, u64)> = BTreeMap::new();
+    for c in candidates {
+        let ep = &spec.endpoints[c.seq.last().expect("non-empty").endpoint];
+        let left: Vec<Difference> = c
+            .diffs
+            .iter()
+            .filter(|d| !super::noise::Noise::is_noise(&noise, &ep.name, d))
+            .cloned()
+            .collect();
+        let Some(first) = left.first() else { continue };
+        let key = (ep.name.clone(), first.signature());
+        let c = Candidate { diffs: left, ..c };
+        match bugs.get_mut(&key) {
+            Some((best, seen)) => {
+                *seen += 1;
+                if c.seq.len() < best.seq.len() {
+                    *best = c;
+                }
+            }
+            None => {
+                bugs.insert(key, (c, 1));
+            }
+        }
+    }
+    let mut reported: Vec<(String, Sequence)> = Vec::new();
+    for ((name, signature), (c, seen)) in bugs {
+        if crate::supervise::interrupted().is_some() {
+            break;
+        }
+        let idx = spec.endpoints.iter().position(|e| e.name == name).expect("known endpoint");
+        let mut diverges = |seq: &Sequence| -> bool {
+            match rt.block_on(cluster.run(spec, seq)) {
+                Ok(trace) => same_way(spec, seq, &trace, &noise, &signature),
+                Err(_) => false,
+            }
+        };
+        // Confirmation: the sequence, run again from reset, diverges the same way.
+        if !diverges(&c.seq) {
+            let trace = rt.block_on(cluster.run(spec, &c.seq))?;
+            let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
+            sums[idx].findings += 1;
+            summary.findings += 1;
+            reporter.event(&Event::Finding(&f));
+            continue;
+        }
+        let before = c.seq.len();
+        let (min, stats) = shrink_sequence(spec, c.seq, &opts.shrink, &mut diverges);
+        if reported.iter().any(|(s, m)| *s == signature && *m == min) {
+            continue;
+        }
+        let trace = rt.block_on(cluster.run(spec, &min))?;
+        let last = trace.len() - 1;
+        let ep = &spec.endpoints[min[last].endpoint];
+        let diffs = match response::verdict(ep, &trace[last].answers[0], &trace[last].answers[2], &noise.in_response(&response::differences(ep, &trace[last].answers[0], &trace[last].answers[1]))) {
+            Verdict::Diverge(d) => d,
+            Verdict::JsonBytesOnly(d) => vec![d],
+            Verdict::Agree => c.diffs.clone(),
+        };
+        let f = render::finding(spec, &min, &trace, &diffs, &render::Counts {
+            signature: signature.clone(),
+            seen,
+            sequences: sums[idx].cases,
+            steps_before: before,
+            accepted: stats.accepted,
+            tried: stats.tried,
+        });
+        sums[idx].findings += 1;
+        summary.findings += 1;
+        reporter.event(&Event::Finding(&f));
+        reported.push((signature, min));
+    }
+    for s in sums {
+        reporter.event(&Event::FunctionFinished(&s));
+        summary.functions.push(s);
+    }
+    summary.noise = noise.summary();
+    let _ = Duration::ZERO;
+    Ok(())
+}
+
+/// The first step of `trace` at which Rust differs from the Go primary by more than what the
+/// Go secondary differs from it in the same response; noise counted on the way.
+fn first_divergence(
+    spec: &Spec,
+    seq: &Sequence,
+    trace: &[StepTrace],
+    table: &mut NoiseTable,
+) -> Option<Candidate> {
+    let mut found = None;
+    for (k, t) in trace.iter().enumerate() {
+        let ep = &spec.endpoints[seq[k].endpoint];
+        let noise = response::differences(ep, &t.answers[0], &t.answers[1]);
+        let raw = response::differences(ep, &t.answers[0], &t.answers[2]);
+        table.record(&ep.name, &noise, &raw);
+        if found.is_some() {
+            continue;
+        }
+        let filter = NoiseFilter::default();
+        match response::verdict(ep, &t.answers[0], &t.answers[2], &filter.in_response(&noise)) {
+            Verdict::Agree => {}
+            Verdict::Diverge(diffs) => {
+                found = Some(Candidate {
+                    seq: seq[..=k].to_vec(),
+                    diffs,
+                })
+            }
+            Verdict::JsonBytesOnly(d) => {
+                found = Some(Candidate {
+                    seq: seq[..=k].to_vec(),
+                    diffs: vec![d],
+                })
+            }
+        }
+    }
+    found
+}
+
+/// Whether the last step of `trace` diverges with a difference of `signature` (noise removed).
+fn same_way(
+    spec: &Spec,
+    seq: &Sequence,
+    trace: &[StepTrace],
+    noise: &NoiseFilter,
+    signature: &str,
+) -> bool {
+    if trace.len() != seq.len() {
+        return false;
+    }
+    let t = trace.last().expect("non-empty");
+    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let pvs = response::differences(ep, &t.answers[0], &t.answers[1]);
+    let diffs = match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs)) {
+        Verdict::Agree => return false,
+        Verdict::Diverge(d) => d,
+        Verdict::JsonBytesOnly(d) => vec![d],
+    };
+    diffs.first().is_some_and(|d| d.signature() == signature)
+}
