@@ -248,8 +248,14 @@ impl HeaderRules {
 impl Default for HeaderRules {
     fn default() -> Self {
         HeaderRules {
-            compare: Self::DEFAULT_COMPARED.iter().map(|s| s.to_string()).collect(),
-            ignore: Self::DEFAULT_IGNORED.iter().map(|s| s.to_string()).collect(),
+            compare: Self::DEFAULT_COMPARED
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            ignore: Self::DEFAULT_IGNORED
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }

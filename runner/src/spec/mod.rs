@@ -7,18 +7,20 @@
 mod accept;
 mod compare;
 mod endpoint;
+mod endpoint_validate;
 mod error;
 mod examples;
 mod hints;
 mod model;
 mod raw;
+mod server_validate;
 mod signature;
 mod validate;
 
 use std::path::Path;
 
-pub use error::{Diagnostic, SpecError};
 pub use endpoint::*;
+pub use error::{Diagnostic, SpecError};
 pub use model::*;
 pub use signature::check_signatures;
 
