@@ -106,6 +106,8 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> SpecError {
 }
 
 #[cfg(test)]
+mod endpoint_tests;
+#[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
 mod tests;
