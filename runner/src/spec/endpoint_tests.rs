@@ -347,3 +347,20 @@ fn a_json_key_on_a_function_argument_is_unknown() {
         vec!["5:37 unknown key `json` in `function[0].args[0]`".to_string()]
     );
 }
+
+#[test]
+fn the_http_endpoints_example_of_the_docs_loads() {
+    let docs = include_str!("../../../docs/spec.md");
+    let section = &docs[docs.find("## HTTP endpoints").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let spec = load_str(Path::new("specs/billing.toml"), example).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(spec.endpoints.len(), 4);
+    assert_eq!(
+        spec.endpoints[1].inputs[0]
+            .from
+            .as_ref()
+            .map(|r| r.endpoint),
+        Some(0)
+    );
+}
