@@ -462,7 +462,7 @@ fn body_input(
 ) -> Option<(BodyKind, Option<Input>)> {
     let (ty, hints) = match b.get_ref() {
         RawBody::Name(n) => (n.clone(), super::raw::RawHints::default()),
-        RawBody::Typed { ty, hints } => (ty.clone(), hints.clone()),
+        RawBody::Typed { ty, hints } => (ty.clone(), (**hints).clone()),
     };
     let raw = RawArg {
         name: Spanned::new(ty.span(), "body".to_string()),

@@ -152,7 +152,7 @@ pub(crate) enum RawBody {
     /// A type with hints.
     Typed {
         ty: Spanned<String>,
-        hints: RawHints,
+        hints: Box<RawHints>,
     },
 }
 
@@ -186,7 +186,7 @@ impl Read for RawBody {
                 let t = RawBodyTable::read(node, path, d)?;
                 Some(RawBody::Typed {
                     ty: t.ty,
-                    hints: t.hints,
+                    hints: Box::new(t.hints),
                 })
             }
             _ => {
