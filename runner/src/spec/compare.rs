@@ -109,7 +109,7 @@ fn non_negative(v: &Toml) -> Option<f64> {
     (x.is_finite() && x >= 0.0).then_some(x)
 }
 
-fn float_rule(f: &Spanned<Toml>, d: &mut Diags) -> Option<FloatRule> {
+pub(crate) fn float_rule(f: &Spanned<Toml>, d: &mut Diags) -> Option<FloatRule> {
     let at = f.span().start;
     let bad = |d: &mut Diags, message: String| {
         d.at(at, message, Some(FLOAT_FORMS.into()));

@@ -7,11 +7,13 @@
 mod accept;
 mod compare;
 mod endpoint;
+mod endpoint_validate;
 mod error;
 mod examples;
 mod hints;
 mod model;
 mod raw;
+mod server_validate;
 mod signature;
 mod validate;
 
@@ -103,6 +105,8 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> SpecError {
     d.into_error()
 }
 
+#[cfg(test)]
+mod endpoint_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]

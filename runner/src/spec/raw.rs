@@ -6,6 +6,7 @@
 //!
 //! Adding a key to a table is one field below and one line in that table's reader.
 
+pub(crate) mod endpoint;
 pub(crate) mod read;
 pub(crate) mod tree;
 
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::error::Diags;
+use endpoint::{RawEndpoint, RawHttp, RawServers};
 use read::{read_table, Read, Table};
 
 /// The whole file.
@@ -31,8 +33,16 @@ pub(crate) struct RawSpec {
     pub has_functions: bool,
     /// `[generate]`: generation features that can be switched off.
     pub generate: Option<RawGenerate>,
-    /// Reserved for HTTP endpoints; any content is accepted here and rejected by validation.
-    pub endpoint: Vec<Spanned<toml::Table>>,
+    /// `[[endpoint]]` tables that could be read.
+    pub endpoint: Vec<Spanned<RawEndpoint>>,
+    /// Like `has_functions`, for endpoints.
+    pub has_endpoints: bool,
+    /// `[server]`, with `[server.go]` and `[server.rust]`.
+    pub server: Option<Spanned<RawServers>>,
+    /// Whether the file has a `server` key (read or not).
+    pub has_server: bool,
+    /// `[http]`.
+    pub http: Option<Spanned<RawHttp>>,
 }
 
 fn spec(t: &mut Table) -> Option<RawSpec> {
@@ -41,20 +51,26 @@ fn spec(t: &mut Table) -> Option<RawSpec> {
     let reported = t.d.count();
     let function = t.or_default("function");
     let function_unreadable = t.has("function") && t.d.count() > reported;
+    let reported = t.d.count();
+    let endpoint = t.or_default("endpoint");
+    let endpoint_unreadable = t.has("endpoint") && t.d.count() > reported;
     let mut spec = RawSpec {
         go,
         has_go: false,
         types,
         function,
         has_functions: false,
-        endpoint: t.or_default("endpoint"),
+        endpoint,
+        has_endpoints: false,
         generate: t.optional("generate"),
+        server: t.optional("server"),
+        has_server: false,
+        http: t.optional("http"),
     };
     spec.has_go = t.has("go") || t.misspelt("go");
-    spec.has_functions = !spec.function.is_empty()
-        || function_unreadable
-        || t.misspelt("function")
-        || t.misspelt("endpoint");
+    spec.has_server = t.has("server") || t.misspelt("server");
+    spec.has_functions = !spec.function.is_empty() || function_unreadable || t.misspelt("function");
+    spec.has_endpoints = !spec.endpoint.is_empty() || endpoint_unreadable || t.misspelt("endpoint");
     Some(spec)
 }
 read_table!(RawSpec, "a spec", spec);
@@ -98,7 +114,37 @@ read_table!(RawGenerate, "the [generate] table", generate);
 /// `[types.Name]`.
 #[derive(Debug)]
 pub(crate) struct RawStruct {
-    pub fields: Vec<Spanned<RawArg>>,
+    pub fields: Vec<Spanned<RawField>>,
+}
+
+/// A struct field: an argument's keys plus `json`, the field's JSON name.
+#[derive(Debug)]
+pub(crate) struct RawField {
+    pub name: Spanned<String>,
+    pub ty: Spanned<String>,
+    pub hints: RawHints,
+    pub json: Option<Spanned<String>>,
+}
+
+fn field(t: &mut Table) -> Option<RawField> {
+    let name = t.required("name");
+    let ty = t.required("type");
+    let hints = hint_keys(t)?;
+    let json = t.optional("json");
+    Some(RawField {
+        name: name?,
+        ty: ty?,
+        hints,
+        json,
+    })
+}
+read_table!(RawField, "a struct field", field);
+
+impl RawField {
+    /// The hint keys.
+    pub(crate) fn hints(&self) -> &RawHints {
+        &self.hints
+    }
 }
 
 fn struct_(t: &mut Table) -> Option<RawStruct> {
@@ -160,7 +206,7 @@ fn function(t: &mut Table) -> Option<RawFunction> {
 }
 read_table!(RawFunction, "a [[function]] table", function);
 
-/// An argument or a struct field: a name, a type and the hint keys.
+/// An argument: a name, a type and the hint keys.
 #[derive(Debug)]
 pub(crate) struct RawArg {
     pub name: Spanned<String>,
@@ -178,7 +224,7 @@ fn arg(t: &mut Table) -> Option<RawArg> {
         hints,
     })
 }
-read_table!(RawArg, "an argument or field", arg);
+read_table!(RawArg, "an argument", arg);
 
 impl RawArg {
     /// The hint keys.

@@ -159,11 +159,38 @@ path = "/1"
         check: None,
     },
     Case {
-        name: "endpoint",
-        reason: "the reserved [[endpoint]] table is rejected as not supported yet",
+        name: "endpoint_without_servers",
+        reason: "endpoints need [server.go] and [server.rust]; a path parameter must be declared in `params`",
         spec: r#"[[endpoint]]
+name = "GetUser"
 method = "GET"
 path = "/users/{id}"
+"#,
+        check: None,
+    },
+    Case {
+        name: "endpoint_inputs",
+        reason: "a misspelt `from` suggests the endpoint; a header of a list type, an optional path parameter and a misspelt method are reported at their keys",
+        spec: r#"[server.go]
+url = "http://127.0.0.1:8080"
+ready = "GET /healthz"
+
+[server.rust]
+cargo = "users-http"
+ready = "GET /healthz"
+reset = "POST /_reset"
+
+[[endpoint]]
+name = "CreateUser"
+method = "POTS"
+path = "/users"
+headers = [{ name = "X-Tags", type = "list<string>" }]
+
+[[endpoint]]
+name = "GetUser"
+method = "GET"
+path = "/users/{id}"
+params = [{ name = "id", type = "string", optional = true, from = "CreateUsr", pointer = "/id" }]
 "#,
         check: None,
     },

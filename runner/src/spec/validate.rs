@@ -27,15 +27,10 @@ pub(crate) fn validate(
     check_paths: bool,
     d: &mut Diags,
 ) -> Spec {
-    for ep in &raw.endpoint {
-        d.at(
-            ep.span().start,
-            "HTTP endpoints are not supported yet",
-            Some("`[[endpoint]]` is reserved for the next kind of target; test the handler's functions with `[[function]]` for now".into()),
-        );
-    }
     let dir = path.parent().unwrap_or(Path::new(""));
-    let go = go_source(raw.go.as_ref(), raw.has_go, dir, d);
+    // A spec of endpoints alone needs no Go harness.
+    let needs_go = raw.has_functions || !raw.has_endpoints;
+    let go = go_source(raw.go.as_ref(), raw.has_go || !needs_go, dir, d);
     if check_paths {
         go_paths_exist(raw.go.as_ref(), &go, dir, d);
     }
@@ -59,13 +54,19 @@ pub(crate) fn validate(
         }
         functions.push(spec);
     }
-    if !raw.has_functions && raw.endpoint.is_empty() {
+    if !raw.has_functions && !raw.has_endpoints {
         d.at(
             0,
             "the spec declares no functions",
-            Some("add a `[[function]]` table with `name`, `args` and `results`".into()),
+            Some("add a `[[function]]` table with `name`, `args` and `results` (or an `[[endpoint]]` table, see docs/spec.md)".into()),
         );
     }
+    let function_lines: HashMap<String, usize> = seen;
+    let endpoints =
+        super::endpoint_validate::endpoints(&raw.endpoint, &function_lines, &types, text, d);
+    let servers = super::server_validate::servers(&raw, dir, check_paths, d);
+    let http = super::server_validate::http_settings(raw.http.as_ref(), raw.has_endpoints, d);
+    let json_names = super::endpoint_validate::json_names(&raw.types, &types, d);
     Spec {
         path: PathBuf::from(display_path(path)),
         name: path
@@ -77,10 +78,10 @@ pub(crate) fn validate(
         struct_hints: types.hints,
         functions,
         generation: generation(raw.generate.as_ref()),
-        endpoints: Vec::new(),
-        servers: None,
-        http: Default::default(),
-        json_names: HashMap::new(),
+        endpoints,
+        servers,
+        http,
+        json_names,
     }
 }
 
@@ -220,7 +221,7 @@ fn go_paths_exist(raw: Option<&Spanned<RawGo>>, go: &GoSource, dir: &Path, d: &m
 }
 
 /// The absolute form of `path` with `.` and `..` taken out, for messages.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
@@ -237,7 +238,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Whether a bare program name is found in one of `PATH`'s folders, as a shell would find it.
-fn on_path(program: &str) -> bool {
+pub(crate) fn on_path(program: &str) -> bool {
     let Some(path) = std::env::var_os("PATH") else {
         return false;
     };
@@ -263,17 +264,17 @@ pub(crate) fn offset_in_string(text: &str, s: &Spanned<String>, offset: usize) -
 }
 
 /// Struct types under `[types]`, resolved in dependency order.
-struct Types {
+pub(crate) struct Types {
     /// Resolved structs by name.
-    resolved: HashMap<String, Arc<StructType>>,
+    pub(crate) resolved: HashMap<String, Arc<StructType>>,
     /// Declared names, in file order.
-    declared: Vec<String>,
+    pub(crate) declared: Vec<String>,
     /// Per-field hints of resolved structs.
-    hints: HashMap<String, Vec<Hints>>,
+    pub(crate) hints: HashMap<String, Vec<Hints>>,
 }
 
 impl Types {
-    fn lookup(&self, name: &str) -> Option<Arc<StructType>> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<Arc<StructType>> {
         if let Some(st) = self.resolved.get(name) {
             return Some(st.clone());
         }
@@ -514,7 +515,7 @@ fn cycle_from(
 }
 
 /// Parses a type written in the spec, reporting a syntax error at its exact column.
-fn parse_type(
+pub(crate) fn parse_type(
     s: &Spanned<String>,
     lookup: &dyn Fn(&str) -> Option<Arc<StructType>>,
     structs: &[String],
@@ -545,7 +546,7 @@ fn parse_type(
     }
 }
 
-fn name_ok(name: &str) -> bool {
+pub(crate) fn name_ok(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
@@ -638,15 +639,28 @@ fn argument(
             Some("name it like the Go parameter; names appear in reports".into()),
         );
     }
-    let ty = parse_type(&raw.ty, lookup, &types.declared, text, d)?;
     let what = format!("argument `{name}` of `{function}`");
-    let mut h = hints(raw.hints(), &ty, &what, d);
+    let ty = parse_type(&raw.ty, lookup, &types.declared, text, d)?;
+    Some(typed_argument(raw, ty, a.span().start, &what, types, d))
+}
+
+/// An argument whose type `ty` is parsed: its hints checked against the type (`what` names it in
+/// messages), `at` its position.
+pub(crate) fn typed_argument(
+    raw: &RawArg,
+    ty: Type,
+    at: usize,
+    what: &str,
+    types: &Types,
+    d: &mut Diags,
+) -> ArgSpec {
+    let mut h = hints(raw.hints(), &ty, what, d);
     fill_struct_hints(&mut h, &ty, &types.hints);
-    let (line, column) = d.position(a.span().start);
-    Some(ArgSpec {
-        name: name.clone(),
+    let (line, column) = d.position(at);
+    ArgSpec {
+        name: raw.name.get_ref().clone(),
         ty,
         hints: h,
         location: Location { line, column },
-    })
+    }
 }
