@@ -11,3 +11,5 @@
 
 pub mod http;
 pub mod json;
+pub mod noise;
+pub mod response;
