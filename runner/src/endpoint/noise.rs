@@ -155,7 +155,10 @@ impl NoiseFilter {
     pub fn in_response<'a>(&'a self, primary_vs_secondary: &[Difference]) -> ResponseNoise<'a> {
         ResponseNoise {
             filter: self,
-            paths: primary_vs_secondary.iter().map(|d| d.path.clone()).collect(),
+            paths: primary_vs_secondary
+                .iter()
+                .map(|d| d.path.clone())
+                .collect(),
         }
     }
 

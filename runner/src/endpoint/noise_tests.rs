@@ -43,11 +43,7 @@ fn run(
 ) {
     for i in 0..n {
         let (p, s, r) = answers(i);
-        table.record(
-            &ep.name,
-            &differences(ep, &p, &s),
-            &differences(ep, &p, &r),
-        );
+        table.record(&ep.name, &differences(ep, &p, &s), &differences(ep, &p, &r));
     }
 }
 
@@ -56,7 +52,11 @@ fn a_timestamp_differing_in_every_go_vs_go_response_is_noisy_and_dropped() {
     let ep = endpoint("CreateInvoice");
     let mut table = NoiseTable::new();
     run(&ep, &mut table, 40, |i| {
-        (invoice(i, 3 * i), invoice(i, 3 * i + 1), invoice(i, 3 * i + 2))
+        (
+            invoice(i, 3 * i),
+            invoice(i, 3 * i + 1),
+            invoice(i, 3 * i + 2),
+        )
     });
     let filter = NoiseFilter::new(&table, std::slice::from_ref(&ep));
     assert_eq!(
@@ -74,7 +74,11 @@ fn an_id_that_differs_only_between_go_and_rust_is_a_divergence() {
     let ep = endpoint("CreateInvoice");
     let mut table = NoiseTable::new();
     run(&ep, &mut table, 40, |i| {
-        (invoice(i, 3 * i), invoice(i, 3 * i + 1), invoice(i + 1, 3 * i + 2))
+        (
+            invoice(i, 3 * i),
+            invoice(i, 3 * i + 1),
+            invoice(i + 1, 3 * i + 2),
+        )
     });
     let filter = NoiseFilter::new(&table, std::slice::from_ref(&ep));
     let v = verdict(&ep, &invoice(7, 1), &invoice(8, 2), &filter);
@@ -113,7 +117,10 @@ fn a_difference_the_go_instances_show_in_the_same_response_is_always_noise() {
     let filter = NoiseFilter::new(&NoiseTable::new(), std::slice::from_ref(&ep));
     let (p, s, r) = (invoice(1, 0), invoice(2, 0), invoice(3, 0));
     let same = differences(&ep, &p, &s);
-    assert_eq!(verdict(&ep, &p, &r, &filter.in_response(&same)), Verdict::Agree);
+    assert_eq!(
+        verdict(&ep, &p, &r, &filter.in_response(&same)),
+        Verdict::Agree
+    );
     assert!(matches!(verdict(&ep, &p, &r, &filter), Verdict::Diverge(_)));
 }
 
@@ -128,18 +135,29 @@ fn noise_counts_each_path_once_per_response_under_its_general_path() {
         &differences(&ep, &list(1, 2), &list(1, 2)),
     );
     let p = &table.paths()[0];
-    assert_eq!((p.path.as_str(), p.noise, p.raw, p.responses), ("/body/items/*/t", 1, 0, 1));
+    assert_eq!(
+        (p.path.as_str(), p.noise, p.raw, p.responses),
+        ("/body/items/*/t", 1, 0, 1)
+    );
     let filter = NoiseFilter::new(&table, std::slice::from_ref(&ep));
-    assert_eq!(verdict(&ep, &list(1, 2), &list(1, 9), &filter), Verdict::Agree);
+    assert_eq!(
+        verdict(&ep, &list(1, 2), &list(1, 9), &filter),
+        Verdict::Agree
+    );
 }
 
 #[test]
 fn noise_of_one_endpoint_does_not_cancel_another() {
     let (a, b) = (endpoint("A"), endpoint("B"));
     let mut table = NoiseTable::new();
-    run(&a, &mut table, 10, |i| (invoice(i, 0), invoice(i + 1, 0), invoice(i + 1, 0)));
+    run(&a, &mut table, 10, |i| {
+        (invoice(i, 0), invoice(i + 1, 0), invoice(i + 1, 0))
+    });
     let filter = NoiseFilter::new(&table, &[a.clone(), b.clone()]);
-    assert_eq!(verdict(&a, &invoice(1, 0), &invoice(2, 0), &filter), Verdict::Agree);
+    assert_eq!(
+        verdict(&a, &invoice(1, 0), &invoice(2, 0), &filter),
+        Verdict::Agree
+    );
     assert!(matches!(
         verdict(&b, &invoice(1, 0), &invoice(2, 0), &filter),
         Verdict::Diverge(_)

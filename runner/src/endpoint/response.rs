@@ -230,7 +230,10 @@ fn headers(
     names.sort();
     names.dedup();
     for name in names {
-        let path = [Seg::Field("headers".into()), Seg::Field(escape(name.as_bytes()))];
+        let path = [
+            Seg::Field("headers".into()),
+            Seg::Field(escape(name.as_bytes())),
+        ];
         if compare::rule_at(&ep.compare, patterns, &path).ignore {
             continue;
         }
@@ -458,9 +461,8 @@ impl Walker<'_> {
             match (ma.get(key), mb.get(key)) {
                 (Some(&(na, x)), Some(&(nb, y))) => {
                     if na != nb && !shallow && !self.skipped(&rule) {
-                        let members = |n: usize| {
-                            format!("{n} member{}", if n == 1 { "" } else { "s" })
-                        };
+                        let members =
+                            |n: usize| format!("{n} member{}", if n == 1 { "" } else { "s" });
                         self.push(DiffKind::DuplicateKey, members(na), members(nb));
                     }
                     self.walk(x, y);
@@ -572,9 +574,12 @@ impl Walker<'_> {
                     // The last members were compared as values; shadowed ones are bytes.
                     let shadowed = xs.len() == ys.len()
                         && !self.skipped(&self.rule())
-                        && xs.iter().zip(ys.iter()).rev().skip(1).any(|(&(_, i), &(_, j))| {
-                            gs.raw(i) != rs.raw(j)
-                        });
+                        && xs
+                            .iter()
+                            .zip(ys.iter())
+                            .rev()
+                            .skip(1)
+                            .any(|(&(_, i), &(_, j))| gs.raw(i) != rs.raw(j));
                     let d = shadowed || self.spelt_differently(x, gs, xi, y, rs, yi);
                     self.path.pop();
                     if d {

@@ -115,7 +115,11 @@ fn one_e21_equals_1e_plus_21_as_a_value() {
 fn big_integers_are_compared_exactly_not_as_floats() {
     let ep = endpoint();
     assert_eq!(
-        body_diffs(&ep, r#"{"id":12345678901234567891}"#, r#"{"id":12345678901234567890}"#),
+        body_diffs(
+            &ep,
+            r#"{"id":12345678901234567891}"#,
+            r#"{"id":12345678901234567890}"#
+        ),
         ["/body/id value 12345678901234567891 12345678901234567890"]
     );
 }
@@ -124,7 +128,12 @@ fn big_integers_are_compared_exactly_not_as_floats() {
 fn object_key_order_is_ignored_for_values() {
     let mut ep = endpoint();
     ep.json_bytes = false;
-    assert!(body_diffs(&ep, r#"{"a":1,"b":[true,null]}"#, r#"{"b":[true,null],"a":1}"#).is_empty());
+    assert!(body_diffs(
+        &ep,
+        r#"{"a":1,"b":[true,null]}"#,
+        r#"{"b":[true,null],"a":1}"#
+    )
+    .is_empty());
 }
 
 #[test]
@@ -153,9 +162,18 @@ fn unordered_arrays_agree_in_any_order_and_differ_once_at_the_array() {
     r.unordered = Some(true);
     ep.compare.paths.push(r);
     ep.json_bytes = false;
-    assert!(body_diffs(&ep, r#"{"tags":["a","b","a"]}"#, r#"{"tags":["b","a","a"]}"#).is_empty());
+    assert!(body_diffs(
+        &ep,
+        r#"{"tags":["a","b","a"]}"#,
+        r#"{"tags":["b","a","a"]}"#
+    )
+    .is_empty());
     assert_eq!(
-        body_diffs(&ep, r#"{"tags":["a","b","a"]}"#, r#"{"tags":["b","b","a"]}"#),
+        body_diffs(
+            &ep,
+            r#"{"tags":["a","b","a"]}"#,
+            r#"{"tags":["b","b","a"]}"#
+        ),
         [r#"/body/tags value ["a","b","a"] ["b","b","a"]"#]
     );
     assert_eq!(
@@ -191,7 +209,10 @@ fn a_float_tolerance_set_by_a_path_rule_forgives_small_differences_there_only() 
     ep.compare.paths.push(r);
     let a = r#"{"items":[{"price":0.30000000000000004,"qty":0.1}]}"#;
     let b = r#"{"items":[{"price":0.3,"qty":0.1}]}"#;
-    assert!(body_diffs(&ep, a, b).is_empty(), "tolerance is not a spelling");
+    assert!(
+        body_diffs(&ep, a, b).is_empty(),
+        "tolerance is not a spelling"
+    );
     let c = r#"{"items":[{"price":0.3,"qty":0.10000000000000002}]}"#;
     assert_eq!(
         body_diffs(&ep, b, c),
@@ -261,7 +282,10 @@ fn date_is_ignored_and_content_type_is_compared_with_its_charset() {
     );
     let b = with_headers(
         200,
-        &[("date", "Tue"), ("content-type", "application/json; charset=utf-8")],
+        &[
+            ("date", "Tue"),
+            ("content-type", "application/json; charset=utf-8"),
+        ],
         "{}",
     );
     assert_eq!(
@@ -275,7 +299,10 @@ fn a_compared_header_absent_on_one_side_differs_and_an_unnamed_one_is_not_compar
     let mut ep = endpoint();
     let a = with_headers(201, &[("location", "/x/1"), ("x-trace", "a")], "");
     let b = with_headers(201, &[("x-trace", "b")], "");
-    assert_eq!(diffs(&ep, &a, &b), ["/headers/location header /x/1 (absent)"]);
+    assert_eq!(
+        diffs(&ep, &a, &b),
+        ["/headers/location header /x/1 (absent)"]
+    );
     ep.headers.ignore.push("location".into());
     assert!(diffs(&ep, &a, &b).is_empty());
 }
@@ -295,7 +322,11 @@ fn bodies_that_are_not_both_json_are_compared_as_bytes() {
 fn statuses_and_answer_kinds_are_compared_first() {
     let ep = endpoint();
     assert_eq!(
-        diffs(&ep, &with_headers(200, &[], ""), &with_headers(500, &[], "")),
+        diffs(
+            &ep,
+            &with_headers(200, &[], ""),
+            &with_headers(500, &[], "")
+        ),
         ["/status status 200 500"]
     );
     assert_eq!(
@@ -331,7 +362,11 @@ fn signatures_replace_indices_and_keep_kind_and_statuses() {
     );
     assert_eq!(a[0].signature(), "value at /body/items/*/t");
     assert_eq!(a[0].signature(), b[0].signature());
-    let s = differences(&ep, &with_headers(200, &[], ""), &with_headers(500, &[], ""));
+    let s = differences(
+        &ep,
+        &with_headers(200, &[], ""),
+        &with_headers(500, &[], ""),
+    );
     assert_eq!(s[0].signature(), "status 200/500 at /status");
     let m = differences(&ep, &json(r#"[1]"#), &json(r#"[1,2]"#));
     assert_eq!(m[0].signature(), "missing(go) at /body/*");
