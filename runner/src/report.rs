@@ -483,8 +483,15 @@ impl<W: Write> HumanReporter<W> {
             for c in &h.curl {
                 writeln!(o, "    {c}")?;
             }
-            if h.rust_curl.iter().zip(&h.curl).any(|(r, g)| r.replacen("$RUST", "", 1) != g.replacen("$GO", "", 1)) {
-                writeln!(o, "  as sent to Rust (references resolved from its own answers):")?;
+            if h.rust_curl
+                .iter()
+                .zip(&h.curl)
+                .any(|(r, g)| r.replacen("$RUST", "", 1) != g.replacen("$GO", "", 1))
+            {
+                writeln!(
+                    o,
+                    "  as sent to Rust (references resolved from its own answers):"
+                )?;
                 for c in &h.rust_curl {
                     writeln!(o, "    {c}")?;
                 }

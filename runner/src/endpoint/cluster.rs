@@ -37,7 +37,10 @@ impl Cluster {
         timeout: Duration,
         phase: &mut dyn FnMut(&str),
     ) -> Result<Cluster, StartError> {
-        let servers = spec.servers.as_ref().expect("validated: endpoints have servers");
+        let servers = spec
+            .servers
+            .as_ref()
+            .expect("validated: endpoints have servers");
         let go = prepare(&servers.go, "go", phase)?;
         let rust = prepare(&servers.rust, "rust", phase)?;
         phase("starting the servers");
@@ -69,11 +72,15 @@ impl Cluster {
                 b.client.send(&requests[1], timeout),
                 c.client.send(&requests[2], timeout)
             );
-            let answers = [
-                super::client::answer(xa, died(&mut self.servers[0]).await),
-                super::client::answer(xb, died(&mut self.servers[1]).await),
-                super::client::answer(xc, died(&mut self.servers[2]).await),
-            ];
+            let mut answers = Vec::with_capacity(3);
+            for (server, sent) in self.servers.iter_mut().zip([xa, xb, xc]) {
+                let how = match &sent {
+                    Ok(_) => None,
+                    Err(_) => died(server).await,
+                };
+                answers.push(super::client::answer(sent, how));
+            }
+            let answers: [Answer; 3] = answers.try_into().expect("three sides");
             let failed = answers.iter().any(|a| !matches!(a, Answer::Response(_)));
             for (server, answer) in self.servers.iter_mut().zip(&answers) {
                 if !matches!(answer, Answer::Response(_)) {

@@ -198,7 +198,11 @@ pub fn apply(m: Malformation, spec: &Spec, ep: &EndpointSpec, inputs: &[Value], 
             .headers
             .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type")),
         Kind::OtherContentType => {
-            const OTHER: [&[u8]; 3] = [b"text/plain", b"application/x-www-form-urlencoded", b"application/JSON"];
+            const OTHER: [&[u8]; 3] = [
+                b"text/plain",
+                b"application/x-www-form-urlencoded",
+                b"application/JSON",
+            ];
             for (name, value) in &mut req.headers {
                 if name.eq_ignore_ascii_case("content-type") {
                     *value = OTHER[n % OTHER.len()].to_vec();
@@ -207,7 +211,11 @@ pub fn apply(m: Malformation, spec: &Spec, ep: &EndpointSpec, inputs: &[Value], 
         }
         Kind::RepeatedQuery | Kind::EmptyQuery => {
             let (path, query) = split(&req.target);
-            let mut params: Vec<String> = query.split('&').filter(|p| !p.is_empty()).map(String::from).collect();
+            let mut params: Vec<String> = query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect();
             if params.is_empty() {
                 // Every optional parameter was absent: name the first query input.
                 if let Some(q) = ep.inputs.iter().find(|i| i.kind == InputKind::Query) {
@@ -259,7 +267,11 @@ pub fn apply(m: Malformation, spec: &Spec, ep: &EndpointSpec, inputs: &[Value], 
         }
         Kind::WrongMethod => {
             const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-            let others: Vec<&str> = METHODS.iter().copied().filter(|x| *x != ep.method).collect();
+            let others: Vec<&str> = METHODS
+                .iter()
+                .copied()
+                .filter(|x| *x != ep.method)
+                .collect();
             req.method = others[n % others.len()].to_string();
         }
     }
@@ -310,7 +322,10 @@ fn struct_members(spec: &Spec, ep: &EndpointSpec, inputs: &[Value]) -> Option<Ve
             .map(|(i, (f, v))| {
                 let mut enc = Vec::new();
                 encode_json(&mut enc, v, &f.ty, &spec.json_names);
-                let name = names.and_then(|n| n.get(i)).cloned().unwrap_or_else(|| f.name.clone());
+                let name = names
+                    .and_then(|n| n.get(i))
+                    .cloned()
+                    .unwrap_or_else(|| f.name.clone());
                 (name, enc, f.ty.clone())
             })
             .collect(),
@@ -334,14 +349,25 @@ fn edit_members(m: Malformation, mut members: Vec<Member>) -> Vec<u8> {
         }
         Kind::WrongCase => {
             let name = &members[i].0;
-            members[i].0 = if n % 2 == 0 { capitalize(name) } else { name.to_uppercase() };
+            members[i].0 = if n % 2 == 0 {
+                capitalize(name)
+            } else {
+                name.to_uppercase()
+            };
         }
         Kind::WrongType => members[i].1 = wrong_type(&members[i].1),
         Kind::NullField => members[i].1 = b"null".to_vec(),
         Kind::HugeNumber => {
-            const HUGE: [&[u8]; 3] = [b"1e400", b"99999999999999999999999", b"-9223372036854775809"];
+            const HUGE: [&[u8]; 3] = [
+                b"1e400",
+                b"99999999999999999999999",
+                b"-9223372036854775809",
+            ];
             // A numeric field if there is one, else the selected field.
-            let at = members.iter().position(|(_, _, t)| t.is_integer() || matches!(t, Type::F32 | Type::F64)).unwrap_or(i);
+            let at = members
+                .iter()
+                .position(|(_, _, t)| t.is_integer() || matches!(t, Type::F32 | Type::F64))
+                .unwrap_or(i);
             members[at].1 = HUGE[n % HUGE.len()].to_vec();
         }
         _ => {}

@@ -112,7 +112,10 @@ fn base(spec: &Spec, seq: &Sequence, trace: &[StepTrace]) -> Finding {
         .map(|(i, t)| (format!("step {}", i + 1), one_line(&t.requests[0])))
         .collect();
     let go_curl: Vec<String> = trace.iter().map(|t| curl(&t.requests[0], "$GO")).collect();
-    let rust_curl: Vec<String> = trace.iter().map(|t| curl(&t.requests[2], "$RUST")).collect();
+    let rust_curl: Vec<String> = trace
+        .iter()
+        .map(|t| curl(&t.requests[2], "$RUST"))
+        .collect();
     Finding {
         function: ep.name.clone(),
         kind: FindingKind::Divergence,
@@ -221,7 +224,10 @@ pub fn curl(r: &Request, base: &str) -> String {
     }
     s.push_str(&format!(" \"{base}\"{}", shell(&r.target)));
     for (n, v) in &r.headers {
-        s.push_str(&format!(" -H {}", shell(&format!("{n}: {}", String::from_utf8_lossy(v)))));
+        s.push_str(&format!(
+            " -H {}",
+            shell(&format!("{n}: {}", String::from_utf8_lossy(v)))
+        ));
     }
     if !r.body.is_empty() {
         match std::str::from_utf8(&r.body) {
@@ -240,7 +246,9 @@ pub fn curl(r: &Request, base: &str) -> String {
 /// A Go string literal for `bytes` (a raw string when it can be one).
 fn go_lit(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
-        Ok(s) if !s.contains('`') && !s.chars().any(|c| c.is_control() && c != '\n') => format!("`{s}`"),
+        Ok(s) if !s.contains('`') && !s.chars().any(|c| c.is_control() && c != '\n') => {
+            format!("`{s}`")
+        }
         _ => crate::readable::go_quote(bytes),
     }
 }

@@ -11,7 +11,11 @@ use crate::spec::{BodyKind, EndpointSpec, InputKind, PathPart};
 use crate::value::{Type, Value};
 
 /// Builds the request of `ep` for `inputs` (one value per [`EndpointSpec::inputs`]).
-pub fn build(ep: &EndpointSpec, json_names: &HashMap<String, Vec<String>>, inputs: &[Value]) -> Request {
+pub fn build(
+    ep: &EndpointSpec,
+    json_names: &HashMap<String, Vec<String>>,
+    inputs: &[Value],
+) -> Request {
     let mut target = String::new();
     for part in &ep.segments {
         match part {
@@ -189,7 +193,9 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
             '\n' => out.extend_from_slice(b"\\n"),
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+            }
             c => {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -205,7 +211,11 @@ fn base64(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk.len();
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= n {

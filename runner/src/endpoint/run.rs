@@ -134,7 +134,11 @@ fn explore_and_report(
         if crate::supervise::interrupted().is_some() {
             break;
         }
-        let idx = spec.endpoints.iter().position(|e| e.name == name).expect("known endpoint");
+        let idx = spec
+            .endpoints
+            .iter()
+            .position(|e| e.name == name)
+            .expect("known endpoint");
         let mut diverges = |seq: &Sequence| -> bool {
             match rt.block_on(cluster.run(spec, seq)) {
                 Ok(trace) => same_way(spec, seq, &trace, &noise, &signature),
@@ -158,19 +162,34 @@ fn explore_and_report(
         let trace = rt.block_on(cluster.run(spec, &min))?;
         let last = trace.len() - 1;
         let ep = &spec.endpoints[min[last].endpoint];
-        let diffs = match response::verdict(ep, &trace[last].answers[0], &trace[last].answers[2], &noise.in_response(&response::differences(ep, &trace[last].answers[0], &trace[last].answers[1]))) {
+        let diffs = match response::verdict(
+            ep,
+            &trace[last].answers[0],
+            &trace[last].answers[2],
+            &noise.in_response(&response::differences(
+                ep,
+                &trace[last].answers[0],
+                &trace[last].answers[1],
+            )),
+        ) {
             Verdict::Diverge(d) => d,
             Verdict::JsonBytesOnly(d) => vec![d],
             Verdict::Agree => c.diffs.clone(),
         };
-        let f = render::finding(spec, &min, &trace, &diffs, &render::Counts {
-            signature: signature.clone(),
-            seen,
-            sequences: sums[idx].cases,
-            steps_before: before,
-            accepted: stats.accepted,
-            tried: stats.tried,
-        });
+        let f = render::finding(
+            spec,
+            &min,
+            &trace,
+            &diffs,
+            &render::Counts {
+                signature: signature.clone(),
+                seen,
+                sequences: sums[idx].cases,
+                steps_before: before,
+                accepted: stats.accepted,
+                tried: stats.tried,
+            },
+        );
         sums[idx].findings += 1;
         summary.findings += 1;
         reporter.event(&Event::Finding(&f));
@@ -203,7 +222,12 @@ fn first_divergence(
             continue;
         }
         let filter = NoiseFilter::default();
-        match response::verdict(ep, &t.answers[0], &t.answers[2], &filter.in_response(&noise)) {
+        match response::verdict(
+            ep,
+            &t.answers[0],
+            &t.answers[2],
+            &filter.in_response(&noise),
+        ) {
             Verdict::Agree => {}
             Verdict::Diverge(diffs) => {
                 found = Some(Candidate {
@@ -236,7 +260,8 @@ fn same_way(
     let t = trace.last().expect("non-empty");
     let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
     let pvs = response::differences(ep, &t.answers[0], &t.answers[1]);
-    let diffs = match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs)) {
+    let diffs = match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs))
+    {
         Verdict::Agree => return false,
         Verdict::Diverge(d) => d,
         Verdict::JsonBytesOnly(d) => vec![d],

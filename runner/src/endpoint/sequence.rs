@@ -177,9 +177,8 @@ pub fn shrink_sequence(
     let mut stats = SeqShrunk::default();
     let mut cur = seq;
     let start = std::time::Instant::now();
-    let out_of_budget = |stats: &SeqShrunk| {
-        stats.tried >= budget.max_iters || start.elapsed() >= budget.max_time
-    };
+    let out_of_budget =
+        |stats: &SeqShrunk| stats.tried >= budget.max_iters || start.elapsed() >= budget.max_time;
     // Steps: drop each earlier step while that still diverges.
     let mut changed = true;
     while changed && !out_of_budget(&stats) {
@@ -261,7 +260,11 @@ mod tests {
 
     #[test]
     fn dropping_a_step_clears_references_to_it_and_renumbers_later_ones() {
-        let seq = vec![step(0, vec![]), step(0, vec![]), step(1, vec![Some(0), Some(1)])];
+        let seq = vec![
+            step(0, vec![]),
+            step(0, vec![]),
+            step(1, vec![Some(0), Some(1)]),
+        ];
         let out = without(&seq, 0);
         assert_eq!(out.len(), 2);
         assert_eq!(out[1].sources, vec![None, Some(0)]);

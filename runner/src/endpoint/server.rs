@@ -118,7 +118,9 @@ pub fn prepare(
             env,
             cwd,
         } => {
-            phase(&format!("building the {side} server (cargo build -p {package})"));
+            phase(&format!(
+                "building the {side} server (cargo build -p {package})"
+            ));
             let exe = cargo_build(package, bin.as_deref(), cwd, side)?;
             let mut argv = vec![exe.display().to_string()];
             argv.extend(args.iter().cloned());
@@ -140,10 +142,15 @@ fn cargo_build(
 ) -> Result<PathBuf, StartError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--message-format=json-render-diagnostics", "-p", package])
-        .current_dir(cwd)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+    cmd.args([
+        "build",
+        "--message-format=json-render-diagnostics",
+        "-p",
+        package,
+    ])
+    .current_dir(cwd)
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit());
     if let Some(b) = bin {
         cmd.args(["--bin", b]);
     }
@@ -263,8 +270,14 @@ impl Server {
             })?;
             self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
             for out in [
-                child.stdout.take().map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
-                child.stderr.take().map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+                child
+                    .stdout
+                    .take()
+                    .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
+                child
+                    .stderr
+                    .take()
+                    .map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
             ]
             .into_iter()
             .flatten()
@@ -297,7 +310,11 @@ impl Server {
             match self.client.send(&probe, Duration::from_secs(2)).await {
                 Ok(r) if r.status < 500 => return Ok(()),
                 Ok(r) if start.elapsed() > self.startup_timeout => {
-                    break format!("`{}` answered {} until the timeout", probe_text(&self.ready), r.status);
+                    break format!(
+                        "`{}` answered {} until the timeout",
+                        probe_text(&self.ready),
+                        r.status
+                    );
                 }
                 _ if start.elapsed() > self.startup_timeout => {
                     break format!(
