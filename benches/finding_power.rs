@@ -59,6 +59,7 @@ fn first_finding(
     corpus: &Path,
 ) -> Option<Duration> {
     let opts = CheckOptions {
+        sequences: None,
         spec_path: spec.to_path_buf(),
         seed,
         cases: Some(CASES),

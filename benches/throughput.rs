@@ -103,6 +103,7 @@ fn main() {
     ) as usize;
     let corpus = std::env::temp_dir().join(format!("parity-bench-corpus-{}", std::process::id()));
     let opts = CheckOptions {
+        sequences: None,
         spec_path: spec_path.clone(),
         seed: 1,
         cases: Some(cases),

@@ -46,6 +46,8 @@ pub struct CheckOptions {
     pub cases: Option<u64>,
     /// Time budget per function for generated cases.
     pub time: Option<Duration>,
+    /// Sequences per endpoint when `--cases` was given (else the spec's `[http] sequences`).
+    pub sequences: Option<u64>,
     /// Only this function (the spec's name).
     pub function: Option<String>,
     /// Parallel jobs, each with its own Go and Rust harness.
@@ -1021,14 +1023,14 @@ fn finding(
     }
 }
 
-fn review_context(opts: &CheckOptions) -> snapshot::Context {
+pub(crate) fn review_context(opts: &CheckOptions) -> snapshot::Context {
     snapshot::Context {
         source: snapshot::source_for(&opts.spec_path, &opts.corpus_root),
         ci: opts.ci,
     }
 }
 
-fn review_note(review: &Review) -> ReviewNote {
+pub(crate) fn review_note(review: &Review) -> ReviewNote {
     match review {
         Review::Known { accepted } => ReviewNote::Known {
             accepted: display_path(accepted),
@@ -1075,7 +1077,7 @@ fn clip_pair(go: String, rust: String) -> (String, String) {
 }
 
 /// A path for reports: relative to the current folder when below it, forward slashes.
-fn display_path(p: &Path) -> String {
+pub(crate) fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let shown = cwd
         .as_deref()

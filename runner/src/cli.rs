@@ -232,6 +232,7 @@ fn check_command(args: CheckArgs) -> ExitCode {
             .unwrap_or(1)
     });
     let opts = CheckOptions {
+        sequences: args.cases,
         spec_path: args.spec.clone(),
         seed: args.seed.unwrap_or_else(random_seed),
         cases: args.cases.or(if args.time.is_some() {

@@ -320,6 +320,7 @@ fn check_without_generation(
     format: crate::cli::Format,
 ) -> Result<ExitCode, CheckError> {
     let opts = CheckOptions {
+        sequences: None,
         spec_path: common.spec.clone(),
         seed: 0,
         cases: Some(0),

@@ -21,3 +21,4 @@ pub mod response;
 pub mod run;
 pub mod sequence;
 pub mod server;
+pub mod store;

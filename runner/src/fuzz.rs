@@ -171,6 +171,7 @@ pub fn run(opts: &FuzzOptions, reporter: &mut dyn Reporter) -> Result<RunSummary
         eprintln!("{note}");
     }
     let check_opts = CheckOptions {
+        sequences: None,
         spec_path: opts.spec_path.clone(),
         seed: opts.seed,
         cases: None,

@@ -348,12 +348,30 @@ pub fn review(
     divergence: &Divergence,
 ) -> Result<Review, CorpusError> {
     let body = render_body(fun, input, go, rust, divergence);
+    review_body(
+        ctx,
+        entry,
+        &body,
+        &description(fun, divergence),
+        &render::go_call(fun, input),
+    )
+}
+
+/// [`review`] of an already rendered body, with its header's description and expression: the
+/// one review for function entries and endpoint sequences.
+pub fn review_body(
+    ctx: &Context,
+    entry: &Path,
+    body: &str,
+    description: &str,
+    expression: &str,
+) -> Result<Review, CorpusError> {
     let accepted = accepted_path(entry);
     let pending = pending_path(entry);
     let accepted_body = read_body(&accepted)?;
     let matches = accepted_body
         .as_deref()
-        .is_some_and(|a| same_body(a, &normalize(&body)));
+        .is_some_and(|a| same_body(a, &normalize(body)));
     if matches {
         if !ctx.ci {
             remove_if_present(&pending)?;
@@ -363,12 +381,7 @@ pub fn review(
     let written = if ctx.ci {
         None
     } else {
-        let text = render_file(
-            &ctx.source,
-            &description(fun, divergence),
-            &render::go_call(fun, input),
-            &body,
-        );
+        let text = render_file(&ctx.source, description, expression, body);
         write_atomic(&pending, &text)?;
         Some(pending)
     };

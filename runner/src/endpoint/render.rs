@@ -383,3 +383,27 @@ const RUST_SEND: &str = r#"fn send(addr: &str, method: &str, target: &str, heade
     }
     (status, body)
 }"#;
+
+/// The snapshot body of an endpoint finding: only what does not vary between runs (the Go
+/// requests, both statuses and the differences that are not noise).
+pub fn snapshot_body(f: &Finding) -> String {
+    let mut s = format!("endpoint: {}\nsequence:\n", f.function);
+    if let Some(h) = &f.http {
+        for c in &h.curl {
+            s.push_str(&format!("  {c}\n"));
+        }
+        s.push_str("differences:\n");
+        for d in &h.differences {
+            s.push_str(&format!("  {d}\n"));
+        }
+    }
+    s
+}
+
+/// The one-line description in an endpoint snapshot's header.
+pub fn description(f: &Finding) -> String {
+    format!(
+        "parity: {} diverges at {} ({})",
+        f.function, f.divergence.path, f.divergence.rule
+    )
+}

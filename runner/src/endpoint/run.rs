@@ -3,15 +3,14 @@
 //! through the shared reporters.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::cluster::{Cluster, StepTrace};
 use super::noise::{NoiseFilter, NoiseTable};
 use super::render;
 use super::response::{self, Difference, Verdict};
 use super::sequence::{shrink_sequence, Sequence, SequenceGen};
-use super::server::StartError;
-use crate::check::CheckOptions;
+use crate::check::{CheckError, CheckOptions};
 use crate::generate::GenContext;
 use crate::report::{Event, FunctionSummary, Reporter, RunSummary};
 use crate::spec::Spec;
@@ -37,7 +36,7 @@ pub fn check_endpoints(
     opts: &CheckOptions,
     reporter: &mut dyn Reporter,
     summary: &mut RunSummary,
-) -> Result<(), StartError> {
+) -> Result<(), CheckError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -62,10 +61,10 @@ fn explore_and_report(
     summary: &mut RunSummary,
     rt: &tokio::runtime::Runtime,
     cluster: &mut Cluster,
-) -> Result<(), StartError> {
+) -> Result<(), CheckError> {
     let ctx = GenContext::new(spec.generation);
     let mut gen = SequenceGen::new(spec, opts.seed, &ctx);
-    let per_endpoint = opts.cases.unwrap_or(spec.http.sequences as u64);
+    let per_endpoint = opts.sequences.unwrap_or(spec.http.sequences as u64);
     let mut table = NoiseTable::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut sums: Vec<FunctionSummary> = spec
@@ -129,16 +128,59 @@ fn explore_and_report(
             }
         }
     }
-    let mut reported: Vec<(String, Sequence)> = Vec::new();
+    // The corpus: stored sequences are replayed (now that noise is known) and reported first;
+    // a generated bug that a stored sequence already shows is not reported twice.
+    let review = crate::check::review_context(opts);
+    let mut found: Vec<(String, String, usize, crate::report::Finding)> = Vec::new();
+    for (idx, ep) in spec.endpoints.iter().enumerate() {
+        for (path, seq) in super::store::load(&opts.corpus_root, spec, &ep.name)? {
+            let shown = crate::check::display_path(&path);
+            let trace = rt.block_on(cluster.run(spec, &seq))?;
+            sums[idx].replayed += 1;
+            let Some(diffs) = last_step_diffs(spec, &seq, &trace, &noise) else {
+                let files: Vec<String> = crate::snapshot::files_of(&path)
+                    .iter()
+                    .map(|p| crate::check::display_path(p))
+                    .collect();
+                crate::snapshot::agreed(&review, &path)?;
+                sums[idx].fixed += 1;
+                reporter.event(&Event::CorpusFixed { function: &ep.name, path: &shown, files: &files });
+                continue;
+            };
+            let signature = diffs[0].signature();
+            let mut f = render::finding(spec, &seq, &trace, &diffs, &render::Counts {
+                signature: signature.clone(),
+                seen: 0,
+                sequences: 0,
+                steps_before: seq.len(),
+                accepted: 0,
+                tried: 0,
+            });
+            let r = crate::snapshot::review_body(&review, &path, &render::snapshot_body(&f), &render::description(&f), &f.go_call)?;
+            if let crate::snapshot::Review::Known { accepted } = &r {
+                sums[idx].known += 1;
+                summary.known += 1;
+                let snap = crate::check::display_path(accepted);
+                reporter.event(&Event::Known { function: &ep.name, path: &shown, snapshot: &snap });
+                bugs.remove(&(ep.name.clone(), signature));
+                continue;
+            }
+            f.origin = crate::report::Origin::Corpus(shown.clone());
+            f.corpus_file = Some(shown);
+            f.review = Some(crate::check::review_note(&r));
+            f.shrink = None;
+            bugs.remove(&(ep.name.clone(), signature.clone()));
+            let target = trace[trace.len() - 1].requests[0].target.split('?').next().unwrap_or_default().to_string();
+            found.push((signature, target, idx, f));
+        }
+    }
+    // Findings whose minimized last requests hit the same path and diverge the same way are one
+    // bug met through two endpoints (a wrong method on one is a request of another): merged.
     for ((name, signature), (c, seen)) in bugs {
         if crate::supervise::interrupted().is_some() {
             break;
         }
-        let idx = spec
-            .endpoints
-            .iter()
-            .position(|e| e.name == name)
-            .expect("known endpoint");
+        let idx = spec.endpoints.iter().position(|e| e.name == name).expect("known endpoint");
         let mut diverges = |seq: &Sequence| -> bool {
             match rt.block_on(cluster.run(spec, seq)) {
                 Ok(trace) => same_way(spec, seq, &trace, &noise, &signature),
@@ -149,58 +191,62 @@ fn explore_and_report(
         if !diverges(&c.seq) {
             let trace = rt.block_on(cluster.run(spec, &c.seq))?;
             let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
-            sums[idx].findings += 1;
-            summary.findings += 1;
-            reporter.event(&Event::Finding(&f));
+            found.push((signature, String::new(), idx, f));
             continue;
         }
         let before = c.seq.len();
         let (min, stats) = shrink_sequence(spec, c.seq, &opts.shrink, &mut diverges);
-        if reported.iter().any(|(s, m)| *s == signature && *m == min) {
-            continue;
-        }
         let trace = rt.block_on(cluster.run(spec, &min))?;
-        let last = trace.len() - 1;
-        let ep = &spec.endpoints[min[last].endpoint];
-        let diffs = match response::verdict(
-            ep,
-            &trace[last].answers[0],
-            &trace[last].answers[2],
-            &noise.in_response(&response::differences(
-                ep,
-                &trace[last].answers[0],
-                &trace[last].answers[1],
-            )),
-        ) {
+        let last = &trace[trace.len() - 1];
+        let ep = &spec.endpoints[min[min.len() - 1].endpoint];
+        let pvs = response::differences(ep, &last.answers[0], &last.answers[1]);
+        let diffs = match response::verdict(ep, &last.answers[0], &last.answers[2], &noise.in_response(&pvs)) {
             Verdict::Diverge(d) => d,
             Verdict::JsonBytesOnly(d) => vec![d],
             Verdict::Agree => c.diffs.clone(),
         };
-        let f = render::finding(
-            spec,
-            &min,
-            &trace,
-            &diffs,
-            &render::Counts {
-                signature: signature.clone(),
-                seen,
-                sequences: sums[idx].cases,
-                steps_before: before,
-                accepted: stats.accepted,
-                tried: stats.tried,
-            },
-        );
-        sums[idx].findings += 1;
+        let path = last.requests[0].target.split('?').next().unwrap_or_default().to_string();
+        if let Some((_, _, _, f)) = found
+            .iter_mut()
+            .find(|(s, p, _, _)| *s == signature && *p == path)
+        {
+            if let Some(b) = f.bug.as_mut() {
+                b.seen += seen;
+                b.further.push(vec![(
+                    "sequence".to_string(),
+                    render::curl(&last.requests[0], "$GO"),
+                )]);
+            }
+            continue;
+        }
+        let mut f = render::finding(spec, &min, &trace, &diffs, &render::Counts {
+            signature: signature.clone(),
+            seen,
+            sequences: sums[idx].cases,
+            steps_before: before,
+            accepted: stats.accepted,
+            tried: stats.tried,
+        });
+        if review.ci {
+            f.review = Some(crate::report::ReviewNote::Unreviewed { pending: None });
+        } else {
+            let entry = super::store::write(&opts.corpus_root, spec, &min, &format!("confirmed divergence: {signature}"))?;
+            let r = crate::snapshot::review_body(&review, &entry, &render::snapshot_body(&f), &render::description(&f), &f.go_call)?;
+            f.corpus_file = Some(crate::check::display_path(&entry));
+            f.review = Some(crate::check::review_note(&r));
+        }
+        found.push((signature, path, idx, f));
+    }
+    for (_, _, idx, f) in &found {
+        sums[*idx].findings += 1;
         summary.findings += 1;
-        reporter.event(&Event::Finding(&f));
-        reported.push((signature, min));
+        reporter.event(&Event::Finding(f));
     }
     for s in sums {
         reporter.event(&Event::FunctionFinished(&s));
         summary.functions.push(s);
     }
     summary.noise = noise.summary();
-    let _ = Duration::ZERO;
     Ok(())
 }
 
@@ -267,4 +313,28 @@ fn same_way(
         Verdict::JsonBytesOnly(d) => vec![d],
     };
     diffs.first().is_some_and(|d| d.signature() == signature)
+}
+
+/// The differences of the last step of a replayed sequence that are not noise; `None` when it
+/// agrees.
+fn last_step_diffs(
+    spec: &Spec,
+    seq: &Sequence,
+    trace: &[StepTrace],
+    noise: &NoiseFilter,
+) -> Option<Vec<Difference>> {
+    if trace.len() != seq.len() {
+        // A server stopped answering earlier in the sequence: that step is the divergence.
+        let t = trace.last()?;
+        let ep = &spec.endpoints[seq[trace.len() - 1].endpoint];
+        return Some(response::differences(ep, &t.answers[0], &t.answers[2])).filter(|d| !d.is_empty());
+    }
+    let t = trace.last()?;
+    let ep = &spec.endpoints[seq.last()?.endpoint];
+    let pvs = response::differences(ep, &t.answers[0], &t.answers[1]);
+    match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs)) {
+        Verdict::Agree => None,
+        Verdict::Diverge(d) => Some(d),
+        Verdict::JsonBytesOnly(d) => Some(vec![d]),
+    }
 }
