@@ -124,7 +124,8 @@ fn matches(pattern: &[Option<&str>], segs: &[Vec<u8>]) -> Option<Option<Vec<u8>>
         match p {
             Some(lit) if lit.as_bytes() == s.as_slice() => {}
             Some(_) => return None,
-            None if s.is_empty() => return None,
+            // matchPath: "single wildcards don't match trailing slashes".
+            None if s == b"/" => return None,
             None => id = Some(s.clone()),
         }
     }
@@ -169,16 +170,14 @@ impl App {
         let segs = gomux::segments(&path);
         let method = if r.method == "HEAD" { "GET" } else { r.method };
         let mut allowed: Vec<&str> = Vec::new();
-        if let Some(segs) = &segs {
-            for (m, pattern, route) in ROUTES {
-                if let Some(id) = matches(pattern, segs) {
-                    if *m == method {
-                        return self.handle(*route, id.unwrap_or_default(), r);
-                    }
-                    allowed.push(m);
-                    if *m == "GET" {
-                        allowed.push("HEAD");
-                    }
+        for (m, pattern, route) in ROUTES {
+            if let Some(id) = matches(pattern, &segs) {
+                if *m == method {
+                    return self.handle(*route, id.unwrap_or_default(), r);
+                }
+                allowed.push(m);
+                if *m == "GET" {
+                    allowed.push("HEAD");
                 }
             }
         }

@@ -13,7 +13,9 @@
 //!   the raw query kept; `GET` and `HEAD` get `text/html; charset=utf-8` and `GET` the body
 //!   `<a href="URL">Temporary Redirect</a>.\n\n` with the URL HTML-escaped;
 //! - segments are matched after unescaping each one (`/inv%6fices` is `/invoices`); a trailing
-//!   slash matches no pattern of this service;
+//!   slash matches no pattern of this service, and neither does a segment that unescapes to `/`
+//!   alone (`/invoices/%2F`: the routing tree takes it for a trailing slash, so 404 for every
+//!   method, where `/invoices/a%2Fb` is id `a/b`);
 //! - a path some pattern matches with another method: 405 `Method Not Allowed\n` with the
 //!   sorted `Allow` list (GET patterns also allow HEAD; methods are case-sensitive);
 //! - otherwise 404 `404 page not found\n`; both as `http.Error` writes them
@@ -248,18 +250,28 @@ pub fn redirect(method: &str, cleaned: &str, raw_query: Option<&[u8]>) -> Reply 
     }
 }
 
-/// The segments of a cleaned escaped path, each unescaped as the mux matches them, or `None`
-/// for a path with a trailing slash (no pattern of this service ends in `/`).
-pub fn segments(path: &str) -> Option<Vec<Vec<u8>>> {
-    if path.ends_with('/') {
-        return None;
+/// The segments of an escaped path as the mux's `firstSegment` takes them: each unescaped (a
+/// bad escape kept as is), and a trailing `/` as a segment `"/"` of its own.
+///
+/// The unescaping comes first, so a whole segment `%2F` (or `%2f`) is the segment `"/"` too, and
+/// the tree takes it for a trailing slash: no `{id}` wildcard matches it (`matchPath` skips the
+/// wildcard for `"/"`), and `/invoices/%2F` is a 404 for every method, not the handler's 404.
+/// An empty segment (only CONNECT paths keep `//`) does match a wildcard.
+pub fn segments(path: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if rest == "/" {
+            out.push(b"/".to_vec());
+            break;
+        }
+        let tail = rest.strip_prefix('/').unwrap_or(rest);
+        let end = tail.find('/').unwrap_or(tail.len());
+        let seg = &tail[..end];
+        out.push(unescape(seg.as_bytes(), false).unwrap_or_else(|| seg.as_bytes().to_vec()));
+        rest = &tail[end..];
     }
-    Some(
-        path[1..]
-            .split('/')
-            .map(|seg| unescape(seg.as_bytes(), false).unwrap_or_else(|| seg.as_bytes().to_vec()))
-            .collect(),
-    )
+    out
 }
 
 /// Go's `url.ParseQuery` followed by `Values.Get(key)`: the first value of `key`, `""` when
