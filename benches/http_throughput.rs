@@ -1,0 +1,327 @@
+//! HTTP requests per second through parity on a trivial endpoint, beside the server's own
+//! maximum rate (`cargo bench --bench http_throughput`).
+//!
+//! The endpoint is `benches/fixtures/http-echo` (Go, standard library): `GET /echo?x=N` answers
+//! `{"x":N}`. The same binary is both `[server.go]` and `[server.rust]` of the spec this bench
+//! writes (the runner does not care what the "Rust" server is written in), so the figure is
+//! parity's own cost per request, not a port's.
+//!
+//! Measured in the same run, interleaved, `PARITY_BENCH_RUNS` (default 5) times, medians:
+//!
+//! - **through parity**: the real binary, `parity check SPEC --cases N --seed 1 --format json
+//!   --no-times`, with `malformed = 0` and `sequence = 1` (then `sequence = 4`). Start-up (three
+//!   servers started and probed) is taken out by timing two case counts, `BASE` and
+//!   `BASE + CASES`, and dividing the extra requests by the extra time. A sequence of `k` steps
+//!   sends `3 × (1 + k)` requests: one reset and `k` steps to each of the three servers (two Go
+//!   instances and the "Rust" one); the step counts are those of parity's own sequence generator
+//!   for the same spec and seed.
+//! - **the server alone**: a plain keep-alive loop on `std::net::TcpStream` (HTTP/1.1, one
+//!   request at a time per connection, the response read to its `Content-Length`), sending
+//!   `GET /echo?x=12345` to one instance over one connection, and to three instances over three
+//!   connections in parallel (one thread each), which is the shape of parity's load.
+//! - **parity's client alone**: the runner's own hyper client (`parity::endpoint::client`) on a
+//!   current-thread tokio runtime, as `check` runs it, sending a reset and an echo to the three
+//!   instances at once per "sequence", with no generation, comparison or reporting.
+//!
+//! Knobs (environment): `PARITY_BENCH_RUNS` (default 5), `PARITY_BENCH_HTTP_BASE` (default 100
+//! sequences), `PARITY_BENCH_HTTP_CASES` (default 3000 extra sequences), `PARITY_BENCH_HTTP_REQUESTS`
+//! (default 20000 requests per connection in the loops).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use parity::endpoint::client::Client;
+use parity::endpoint::http::Request;
+use parity::endpoint::sequence::SequenceGen;
+use parity::generate::GenContext;
+
+const ECHO: &[u8] = b"GET /echo?x=12345 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+/// The spec: the echo binary on both sides, one endpoint, no malformed requests.
+fn write_spec(dir: &Path, bin: &Path, steps: usize) -> PathBuf {
+    let bin = bin.display();
+    let server = format!(
+        "command = [\"{bin}\", \"-addr\", \"{{addr}}\"]\nready = \"GET /healthz\"\nreset = \"POST /_reset\"\n"
+    );
+    let text = format!(
+        "# Written by benches/http_throughput.rs: benches/fixtures/http-echo on both sides.\n\
+         [server.go]\n{server}\n[server.rust]\n{server}\n\
+         [http]\nsequence = {steps}\nmalformed = 0.0\n\n\
+         [[endpoint]]\nname = \"Echo\"\nmethod = \"GET\"\npath = \"/echo\"\n\
+         query = [{{ name = \"x\", type = \"i64\" }}]\n"
+    );
+    let path = dir.join(format!("echo-{steps}.toml"));
+    std::fs::write(&path, text).expect("write the bench spec");
+    path
+}
+
+/// The requests `parity check --cases cases --seed 1` sends after start-up: per sequence, a
+/// reset and each step, to each of the three servers.
+fn requests_sent(spec_path: &Path, cases: u64) -> u64 {
+    let spec = parity::spec::load(spec_path).expect("the bench spec loads");
+    let ctx = GenContext::new(spec.generation);
+    let mut gen = SequenceGen::new(&spec, 1, &ctx);
+    (0..cases).map(|_| 3 * (1 + gen.next(0).len() as u64)).sum()
+}
+
+/// The wall time of one `parity check` run (start-up included).
+fn parity_check(parity: &Path, spec: &Path, cases: u64, dir: &Path) -> Duration {
+    let t0 = Instant::now();
+    let out = Command::new(parity)
+        .arg("check")
+        .arg(spec)
+        .args(["--cases", &cases.to_string(), "--seed", "1"])
+        .args(["--format", "json", "--no-times"])
+        .arg("--corpus")
+        .arg(dir.join("corpus"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run parity check");
+    let elapsed = t0.elapsed();
+    assert!(
+        out.status.success(),
+        "parity check failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elapsed
+}
+
+/// One echo server of the bench's own, on a free loopback port.
+struct Echo {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Echo {
+    fn start(bin: &Path) -> Echo {
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        let child = Command::new(bin)
+            .args(["-addr", &addr.to_string()])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start the echo server");
+        let start = Instant::now();
+        while TcpStream::connect(addr).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "echo never listened"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Echo { child, addr }
+    }
+}
+
+impl Drop for Echo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection, one request at a time.
+struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Conn {
+    fn open(addr: SocketAddr) -> Conn {
+        let stream = TcpStream::connect(addr).expect("connect to the echo server");
+        stream.set_nodelay(true).unwrap();
+        Conn {
+            stream,
+            buf: vec![0; 4096],
+            len: 0,
+        }
+    }
+
+    /// Sends `req` and reads its whole response; returns the status.
+    fn round_trip(&mut self, req: &[u8]) -> u16 {
+        self.stream.write_all(req).expect("send");
+        loop {
+            if let Some(end) = self.buf[..self.len]
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+            {
+                let head = std::str::from_utf8(&self.buf[..end]).expect("an ASCII head");
+                let status: u16 = head[9..12].parse().expect("a status");
+                let body = head
+                    .lines()
+                    .find_map(|l| {
+                        let (n, v) = l.split_once(':')?;
+                        n.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                let total = end + 4 + body;
+                while self.len < total {
+                    self.fill();
+                }
+                self.buf.copy_within(total..self.len, 0);
+                self.len -= total;
+                return status;
+            }
+            self.fill();
+        }
+    }
+
+    fn fill(&mut self) {
+        if self.len == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        let n = self.stream.read(&mut self.buf[self.len..]).expect("read");
+        assert!(n > 0, "the echo server closed the connection");
+        self.len += n;
+    }
+}
+
+/// Requests/s of `n` echoes on each of `servers`, one connection and one thread per server.
+fn raw_rate(servers: &[&Echo], n: u64) -> f64 {
+    let t0 = Instant::now();
+    let threads: Vec<_> = servers
+        .iter()
+        .map(|s| {
+            let addr = s.addr;
+            std::thread::spawn(move || {
+                let mut c = Conn::open(addr);
+                for _ in 0..n {
+                    assert_eq!(c.round_trip(ECHO), 200);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    (n * servers.len() as u64) as f64 / t0.elapsed().as_secs_f64()
+}
+
+/// Requests/s of parity's hyper client on a current-thread runtime: `n / 2` "sequences" of a
+/// reset then an echo, each sent to the three servers at once (as `Cluster::run` does).
+fn client_rate(servers: &[&Echo; 3], n: u64) -> f64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let req = |method: &str, target: &str| Request {
+        method: method.into(),
+        target: target.into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    let (reset, echo) = (req("POST", "/_reset"), req("GET", "/echo?x=12345"));
+    let timeout = Duration::from_secs(5);
+    rt.block_on(async {
+        let mut c: Vec<Client> = servers.iter().map(|s| Client::new(s.addr)).collect();
+        let t0 = Instant::now();
+        for _ in 0..n / 2 {
+            for r in [&reset, &echo] {
+                let [a, b, c] = &mut c[..] else {
+                    unreachable!()
+                };
+                let (x, y, z) =
+                    tokio::join!(a.send(r, timeout), b.send(r, timeout), c.send(r, timeout));
+                assert!(x.is_ok() && y.is_ok() && z.is_ok());
+            }
+        }
+        (n / 2 * 2 * 3) as f64 / t0.elapsed().as_secs_f64()
+    })
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let parity = PathBuf::from(env!("CARGO_BIN_EXE_parity"));
+    let bin = parity::gobuild::build(&root.join("benches/fixtures/http-echo"))
+        .expect("benches/fixtures/http-echo builds");
+    let runs = env_or("PARITY_BENCH_RUNS", 5).max(1);
+    let base = env_or("PARITY_BENCH_HTTP_BASE", 100).max(1);
+    let extra = env_or("PARITY_BENCH_HTTP_CASES", 3000).max(1);
+    let loop_n = env_or("PARITY_BENCH_HTTP_REQUESTS", 20_000).max(2);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+
+    let lengths = [1usize, 4];
+    let specs: Vec<(usize, PathBuf, u64)> = lengths
+        .iter()
+        .map(|&k| {
+            let spec = write_spec(dir.path(), &bin, k);
+            let extra_requests = requests_sent(&spec, base + extra) - requests_sent(&spec, base);
+            (k, spec, extra_requests)
+        })
+        .collect();
+    let servers = [Echo::start(&bin), Echo::start(&bin), Echo::start(&bin)];
+    let all: [&Echo; 3] = [&servers[0], &servers[1], &servers[2]];
+
+    println!(
+        "parity http throughput: {runs} runs, --cases {base} and {}, {loop_n} requests per connection in the loops; medians",
+        base + extra
+    );
+    let mut through: Vec<Vec<f64>> = vec![Vec::new(); specs.len()];
+    let mut startup: Vec<f64> = Vec::new();
+    let (mut raw1, mut raw3, mut hyper3) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        for (i, (_, spec, extra_requests)) in specs.iter().enumerate() {
+            let short = parity_check(&parity, spec, base, dir.path());
+            let long = parity_check(&parity, spec, base + extra, dir.path());
+            let checking = long.saturating_sub(short).as_secs_f64().max(1e-9);
+            through[i].push(*extra_requests as f64 / checking);
+            if i == 0 {
+                // The short run's time beyond its own requests at the measured rate.
+                let own = requests_sent(spec, base) as f64 * checking / *extra_requests as f64;
+                startup.push(short.as_secs_f64() - own);
+            }
+        }
+        raw1.push(raw_rate(&all[..1], loop_n));
+        raw3.push(raw_rate(&all, loop_n));
+        hyper3.push(client_rate(&all, loop_n));
+    }
+    let (raw1, raw3, hyper3) = (median(raw1), median(raw3), median(hyper3));
+    println!("{:<58} {:>12}", "", "requests/s");
+    println!(
+        "{:<58} {:>12.0}",
+        "echo server alone, 1 keep-alive connection (std loop)", raw1
+    );
+    println!(
+        "{:<58} {:>12.0}",
+        "echo servers alone, 3 instances x 1 connection (std loop)", raw3
+    );
+    println!(
+        "{:<58} {:>12.0}",
+        "parity's hyper client alone, reset+echo to 3 at once", hyper3
+    );
+    for (i, (k, _, extra_requests)) in specs.iter().enumerate() {
+        let rate = median(through[i].clone());
+        let label = format!("through parity check, sequence = {k}");
+        println!(
+            "{label:<58} {rate:>12.0}   {:.2}x of 1 conn, {:.2}x of 3 conns, {:.0} sequences/s",
+            rate / raw1,
+            rate / raw3,
+            rate * (extra as f64) / *extra_requests as f64
+        );
+    }
+    println!(
+        "parity check start-up (three servers started and probed, process start): {:.3} s",
+        median(startup)
+    );
+}
