@@ -47,6 +47,44 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// CPU seconds (user + system) of this process (`RUSAGE_SELF`) or of its waited-for
+/// descendants (`RUSAGE_CHILDREN`: a `parity check` run and the servers it started and reaped).
+fn rusage_cpu(who: i32) -> f64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(who, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 * 1e-6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// CPU seconds used so far by the process `pid` (from /proc, in clock ticks).
+fn proc_cpu(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+    let ticks: f64 = fields
+        .get(11..13)
+        .map(|f| f.iter().filter_map(|x| x.parse::<f64>().ok()).sum())
+        .unwrap_or(0.0);
+    // SAFETY: sysconf has no preconditions.
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
+}
+
+/// A rate and its CPU cost, for one measurement.
+#[derive(Clone, Copy)]
+struct Measured {
+    per_s: f64,
+    cpu_us: f64,
+}
+
+/// CPU seconds of the bench process and `servers` so far.
+fn cpu_now(servers: &[&Echo]) -> f64 {
+    rusage_cpu(libc::RUSAGE_SELF) + servers.iter().map(|s| proc_cpu(s.child.id())).sum::<f64>()
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
@@ -79,8 +117,10 @@ fn requests_sent(spec_path: &Path, cases: u64) -> u64 {
     (0..cases).map(|_| 3 * (1 + gen.next(0).len() as u64)).sum()
 }
 
-/// The wall time of one `parity check` run (start-up included).
-fn parity_check(parity: &Path, spec: &Path, cases: u64, dir: &Path) -> Duration {
+/// The wall time and CPU seconds (parity and its servers) of one `parity check` run, start-up
+/// included.
+fn parity_check(parity: &Path, spec: &Path, cases: u64, dir: &Path) -> (Duration, f64) {
+    let cpu0 = rusage_cpu(libc::RUSAGE_CHILDREN);
     let t0 = Instant::now();
     let out = Command::new(parity)
         .arg("check")
@@ -101,7 +141,7 @@ fn parity_check(parity: &Path, spec: &Path, cases: u64, dir: &Path) -> Duration 
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    elapsed
+    (elapsed, rusage_cpu(libc::RUSAGE_CHILDREN) - cpu0)
 }
 
 /// One echo server of the bench's own, on a free loopback port.
@@ -198,7 +238,8 @@ impl Conn {
 }
 
 /// Requests/s of `n` echoes on each of `servers`, one connection and one thread per server.
-fn raw_rate(servers: &[&Echo], n: u64) -> f64 {
+fn raw_rate(servers: &[&Echo], n: u64) -> Measured {
+    let cpu0 = cpu_now(servers);
     let t0 = Instant::now();
     let threads: Vec<_> = servers
         .iter()
@@ -215,12 +256,17 @@ fn raw_rate(servers: &[&Echo], n: u64) -> f64 {
     for t in threads {
         t.join().unwrap();
     }
-    (n * servers.len() as u64) as f64 / t0.elapsed().as_secs_f64()
+    let requests = (n * servers.len() as u64) as f64;
+    Measured {
+        per_s: requests / t0.elapsed().as_secs_f64(),
+        cpu_us: (cpu_now(servers) - cpu0) * 1e6 / requests,
+    }
 }
 
 /// Requests/s of parity's hyper client on a current-thread runtime: `n / 2` "sequences" of a
 /// reset then an echo, each sent to the three servers at once (as `Cluster::run` does).
-fn client_rate(servers: &[&Echo; 3], n: u64) -> f64 {
+fn client_rate(servers: &[&Echo; 3], n: u64) -> Measured {
+    let cpu0 = cpu_now(servers);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -246,7 +292,12 @@ fn client_rate(servers: &[&Echo; 3], n: u64) -> f64 {
                 assert!(x.is_ok() && y.is_ok() && z.is_ok());
             }
         }
-        (n / 2 * 2 * 3) as f64 / t0.elapsed().as_secs_f64()
+        let requests = (n / 2 * 2 * 3) as f64;
+        let per_s = requests / t0.elapsed().as_secs_f64();
+        Measured {
+            per_s,
+            cpu_us: (cpu_now(servers) - cpu0) * 1e6 / requests,
+        }
     })
 }
 
@@ -277,18 +328,22 @@ fn main() {
         "parity http throughput: {runs} runs, --cases {base} and {}, {loop_n} requests per connection in the loops; medians",
         base + extra
     );
-    let mut through: Vec<Vec<f64>> = vec![Vec::new(); specs.len()];
+    let mut through: Vec<Vec<Measured>> = vec![Vec::new(); specs.len()];
     let mut startup: Vec<f64> = Vec::new();
     let (mut raw1, mut raw3, mut hyper3) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         for (i, (_, spec, extra_requests)) in specs.iter().enumerate() {
-            let short = parity_check(&parity, spec, base, dir.path());
-            let long = parity_check(&parity, spec, base + extra, dir.path());
+            let (short, short_cpu) = parity_check(&parity, spec, base, dir.path());
+            let (long, long_cpu) = parity_check(&parity, spec, base + extra, dir.path());
             let checking = long.saturating_sub(short).as_secs_f64().max(1e-9);
-            through[i].push(*extra_requests as f64 / checking);
+            let n = *extra_requests as f64;
+            through[i].push(Measured {
+                per_s: n / checking,
+                cpu_us: (long_cpu - short_cpu) * 1e6 / n,
+            });
             if i == 0 {
                 // The short run's time beyond its own requests at the measured rate.
-                let own = requests_sent(spec, base) as f64 * checking / *extra_requests as f64;
+                let own = requests_sent(spec, base) as f64 * checking / n;
                 startup.push(short.as_secs_f64() - own);
             }
         }
@@ -296,32 +351,45 @@ fn main() {
         raw3.push(raw_rate(&all, loop_n));
         hyper3.push(client_rate(&all, loop_n));
     }
-    let (raw1, raw3, hyper3) = (median(raw1), median(raw3), median(hyper3));
-    println!("{:<58} {:>12}", "", "requests/s");
-    println!(
-        "{:<58} {:>12.0}",
-        "echo server alone, 1 keep-alive connection (std loop)", raw1
+    let med = |xs: &[Measured]| Measured {
+        per_s: median(xs.iter().map(|m| m.per_s).collect()),
+        cpu_us: median(xs.iter().map(|m| m.cpu_us).collect()),
+    };
+    let (raw1, raw3, hyper3) = (med(&raw1), med(&raw3), med(&hyper3));
+    println!("{:<58} {:>12} {:>14}", "", "requests/s", "CPU µs/request");
+    let row = |label: &str, m: Measured, tail: String| {
+        println!("{label:<58} {:>12.0} {:>14.1}{tail}", m.per_s, m.cpu_us)
+    };
+    row(
+        "echo server alone, 1 keep-alive connection (std loop)",
+        raw1,
+        String::new(),
     );
-    println!(
-        "{:<58} {:>12.0}",
-        "echo servers alone, 3 instances x 1 connection (std loop)", raw3
+    row(
+        "echo servers alone, 3 instances x 1 connection (std loop)",
+        raw3,
+        String::new(),
     );
-    println!(
-        "{:<58} {:>12.0}",
-        "parity's hyper client alone, reset+echo to 3 at once", hyper3
+    row(
+        "parity's hyper client alone, reset+echo to 3 at once",
+        hyper3,
+        String::new(),
     );
     for (i, (k, _, extra_requests)) in specs.iter().enumerate() {
-        let rate = median(through[i].clone());
-        let label = format!("through parity check, sequence = {k}");
-        println!(
-            "{label:<58} {rate:>12.0}   {:.2}x of 1 conn, {:.2}x of 3 conns, {:.0} sequences/s",
-            rate / raw1,
-            rate / raw3,
-            rate * (extra as f64) / *extra_requests as f64
+        let m = med(&through[i]);
+        row(
+            &format!("through parity check, sequence = {k}"),
+            m,
+            format!(
+                "   {:.2}x of 1 conn, {:.2}x of 3 conns, {:.0} sequences/s",
+                m.per_s / raw1.per_s,
+                m.per_s / raw3.per_s,
+                m.per_s * (extra as f64) / *extra_requests as f64
+            ),
         );
     }
     println!(
-        "parity check start-up (three servers started and probed, process start): {:.3} s",
+        "parity check start-up (process start, three servers started and probed): {:.3} s",
         median(startup)
     );
 }
