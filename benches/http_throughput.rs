@@ -78,11 +78,26 @@ fn proc_cpu(pid: u32) -> f64 {
 struct Measured {
     per_s: f64,
     cpu_us: f64,
+    /// The servers' part of `cpu_us` (measured in the loops only, not through parity).
+    server_us: Option<f64>,
 }
 
-/// CPU seconds of the bench process and `servers` so far.
-fn cpu_now(servers: &[&Echo]) -> f64 {
-    rusage_cpu(libc::RUSAGE_SELF) + servers.iter().map(|s| proc_cpu(s.child.id())).sum::<f64>()
+/// CPU seconds of the bench process and of `servers` so far.
+fn cpu_now(servers: &[&Echo]) -> (f64, f64) {
+    (
+        rusage_cpu(libc::RUSAGE_SELF),
+        servers.iter().map(|s| proc_cpu(s.child.id())).sum::<f64>(),
+    )
+}
+
+/// `Measured` for `requests` in `wall` seconds, from the CPU figures before and after.
+fn measured(requests: f64, wall: f64, before: (f64, f64), after: (f64, f64)) -> Measured {
+    let (client, server) = (after.0 - before.0, after.1 - before.1);
+    Measured {
+        per_s: requests / wall,
+        cpu_us: (client + server) * 1e6 / requests,
+        server_us: Some(server * 1e6 / requests),
+    }
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -257,10 +272,7 @@ fn raw_rate(servers: &[&Echo], n: u64) -> Measured {
         t.join().unwrap();
     }
     let requests = (n * servers.len() as u64) as f64;
-    Measured {
-        per_s: requests / t0.elapsed().as_secs_f64(),
-        cpu_us: (cpu_now(servers) - cpu0) * 1e6 / requests,
-    }
+    measured(requests, t0.elapsed().as_secs_f64(), cpu0, cpu_now(servers))
 }
 
 /// Requests/s of parity's hyper client on a current-thread runtime: `n / 2` "sequences" of a
@@ -293,11 +305,7 @@ fn client_rate(servers: &[&Echo; 3], n: u64) -> Measured {
             }
         }
         let requests = (n / 2 * 2 * 3) as f64;
-        let per_s = requests / t0.elapsed().as_secs_f64();
-        Measured {
-            per_s,
-            cpu_us: (cpu_now(servers) - cpu0) * 1e6 / requests,
-        }
+        measured(requests, t0.elapsed().as_secs_f64(), cpu0, cpu_now(servers))
     })
 }
 
@@ -340,6 +348,7 @@ fn main() {
             through[i].push(Measured {
                 per_s: n / checking,
                 cpu_us: (long_cpu - short_cpu) * 1e6 / n,
+                server_us: None,
             });
             if i == 0 {
                 // The short run's time beyond its own requests at the measured rate.
@@ -354,11 +363,20 @@ fn main() {
     let med = |xs: &[Measured]| Measured {
         per_s: median(xs.iter().map(|m| m.per_s).collect()),
         cpu_us: median(xs.iter().map(|m| m.cpu_us).collect()),
+        server_us: xs[0]
+            .server_us
+            .map(|_| median(xs.iter().filter_map(|m| m.server_us).collect())),
     };
     let (raw1, raw3, hyper3) = (med(&raw1), med(&raw3), med(&hyper3));
     println!("{:<58} {:>12} {:>14}", "", "requests/s", "CPU µs/request");
     let row = |label: &str, m: Measured, tail: String| {
-        println!("{label:<58} {:>12.0} {:>14.1}{tail}", m.per_s, m.cpu_us)
+        let servers = m
+            .server_us
+            .map_or_else(|| "-".to_string(), |s| format!("{s:.1}"));
+        println!(
+            "{label:<58} {:>12.0} {:>14.1} {servers:>12}{tail}",
+            m.per_s, m.cpu_us
+        )
     };
     row(
         "echo server alone, 1 keep-alive connection (std loop)",
