@@ -368,7 +368,10 @@ fn main() {
             .map(|_| median(xs.iter().filter_map(|m| m.server_us).collect())),
     };
     let (raw1, raw3, hyper3) = (med(&raw1), med(&raw3), med(&hyper3));
-    println!("{:<58} {:>12} {:>14}", "", "requests/s", "CPU µs/request");
+    println!(
+        "{:<58} {:>12} {:>14} {:>12}",
+        "", "requests/s", "CPU µs/req", "servers' µs"
+    );
     let row = |label: &str, m: Measured, tail: String| {
         let servers = m
             .server_us
