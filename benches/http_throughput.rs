@@ -20,8 +20,15 @@
 //!   `GET /echo?x=12345` to one instance over one connection, and to three instances over three
 //!   connections in parallel (one thread each), which is the shape of parity's load.
 //! - **parity's client alone**: the runner's own hyper client (`parity::endpoint::client`) on a
-//!   current-thread tokio runtime, as `check` runs it, sending a reset and an echo to the three
-//!   instances at once per "sequence", with no generation, comparison or reporting.
+//!   current-thread tokio runtime, as `check` runs it: echoes over one connection (the std loop's
+//!   load), then a reset and an echo sent to the three instances at once per "sequence" (the
+//!   load of `Cluster::run`), with no generation, comparison or reporting.
+//!
+//! Beside each rate, the CPU time per request (user + system) of everything involved: for the
+//! loops the bench process and the servers (their part shown apart), for `parity check` the
+//! parity process and the servers it started (reaped by it, so counted in its children's usage).
+//! On this shared 2-core machine wall-clock rates swing by 2x with the load; CPU per request
+//! swings much less.
 //!
 //! Knobs (environment): `PARITY_BENCH_RUNS` (default 5), `PARITY_BENCH_HTTP_BASE` (default 100
 //! sequences), `PARITY_BENCH_HTTP_CASES` (default 3000 extra sequences), `PARITY_BENCH_HTTP_REQUESTS`
@@ -275,6 +282,35 @@ fn raw_rate(servers: &[&Echo], n: u64) -> Measured {
     measured(requests, t0.elapsed().as_secs_f64(), cpu0, cpu_now(servers))
 }
 
+/// Requests/s of parity's hyper client on a current-thread runtime, `n` echoes over one
+/// connection to one server, one at a time (the std loop's load, through hyper and tokio).
+fn client_rate_one(server: &Echo, n: u64) -> Measured {
+    let cpu0 = cpu_now(&[server]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let echo = Request {
+        method: "GET".into(),
+        target: "/echo?x=12345".into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    };
+    rt.block_on(async {
+        let mut c = Client::new(server.addr);
+        let t0 = Instant::now();
+        for _ in 0..n {
+            assert!(c.send(&echo, Duration::from_secs(5)).await.is_ok());
+        }
+        measured(
+            n as f64,
+            t0.elapsed().as_secs_f64(),
+            cpu0,
+            cpu_now(&[server]),
+        )
+    })
+}
+
 /// Requests/s of parity's hyper client on a current-thread runtime: `n / 2` "sequences" of a
 /// reset then an echo, each sent to the three servers at once (as `Cluster::run` does).
 fn client_rate(servers: &[&Echo; 3], n: u64) -> Measured {
@@ -338,7 +374,8 @@ fn main() {
     );
     let mut through: Vec<Vec<Measured>> = vec![Vec::new(); specs.len()];
     let mut startup: Vec<f64> = Vec::new();
-    let (mut raw1, mut raw3, mut hyper3) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw1, mut raw3, mut hyper1, mut hyper3) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         for (i, (_, spec, extra_requests)) in specs.iter().enumerate() {
             let (short, short_cpu) = parity_check(&parity, spec, base, dir.path());
@@ -358,6 +395,7 @@ fn main() {
         }
         raw1.push(raw_rate(&all[..1], loop_n));
         raw3.push(raw_rate(&all, loop_n));
+        hyper1.push(client_rate_one(all[0], loop_n));
         hyper3.push(client_rate(&all, loop_n));
     }
     let med = |xs: &[Measured]| Measured {
@@ -367,7 +405,7 @@ fn main() {
             .server_us
             .map(|_| median(xs.iter().filter_map(|m| m.server_us).collect())),
     };
-    let (raw1, raw3, hyper3) = (med(&raw1), med(&raw3), med(&hyper3));
+    let (raw1, raw3, hyper1, hyper3) = (med(&raw1), med(&raw3), med(&hyper1), med(&hyper3));
     println!(
         "{:<58} {:>12} {:>14} {:>12}",
         "", "requests/s", "CPU µs/req", "servers' µs"
@@ -389,6 +427,11 @@ fn main() {
     row(
         "echo servers alone, 3 instances x 1 connection (std loop)",
         raw3,
+        String::new(),
+    );
+    row(
+        "parity's hyper client alone, 1 connection, echo only",
+        hyper1,
         String::new(),
     );
     row(
