@@ -26,6 +26,7 @@ pub fn build(
     let mut query = Vec::new();
     let mut headers = Vec::new();
     let mut body = Vec::new();
+    let mut default_type = None;
     for (input, v) in ep.inputs.iter().zip(inputs) {
         match input.kind {
             InputKind::Path => {}
@@ -47,16 +48,25 @@ pub fn build(
                 BodyKind::None => {}
                 BodyKind::Json(ty) => {
                     encode_json(&mut body, v, ty, json_names);
-                    headers.push(("Content-Type".into(), b"application/json".to_vec()));
+                    default_type = Some(&b"application/json"[..]);
                 }
                 BodyKind::Bytes => {
                     if let Value::Bytes(b) | Value::Str(b) = v {
                         body = b.clone();
                     }
-                    headers.push(("Content-Type".into(), b"application/octet-stream".to_vec()));
+                    default_type = Some(&b"application/octet-stream"[..]);
                 }
             },
         }
+    }
+    // A body gets its content type unless the spec makes `Content-Type` an input of its own
+    // (present or absent: an absent one is a request without it).
+    let typed = ep
+        .inputs
+        .iter()
+        .any(|i| i.kind == InputKind::Header && i.arg.name.eq_ignore_ascii_case("content-type"));
+    if let (Some(t), false) = (default_type, typed) {
+        headers.push(("Content-Type".into(), t.to_vec()));
     }
     if !query.is_empty() {
         target.push('?');

@@ -15,6 +15,9 @@ use crate::generate::GenContext;
 use crate::report::{Event, FunctionSummary, Reporter, RunSummary};
 use crate::spec::Spec;
 
+/// How many further sequences of a merged bug a report lists.
+const MAX_FURTHER: usize = 4;
+
 /// A diverging sequence met while exploring.
 struct Candidate {
     seq: Sequence,
@@ -75,10 +78,19 @@ fn explore_and_report(
             ..FunctionSummary::default()
         })
         .collect();
+    // `--function` naming an endpoint checks only that one (the others still run as the steps
+    // before it).
+    let focused: Vec<usize> = (0..spec.endpoints.len())
+        .filter(|&i| {
+            opts.function
+                .as_deref()
+                .is_none_or(|f| f == spec.endpoints[i].name)
+        })
+        .collect();
     let start = Instant::now();
-    let deadline = opts.time.map(|t| start + t * spec.endpoints.len() as u32);
+    let deadline = opts.time.map(|t| start + t * focused.len() as u32);
     'explore: for round in 0..per_endpoint {
-        for focus in 0..spec.endpoints.len() {
+        for focus in focused.iter().copied() {
             if crate::supervise::interrupted().is_some()
                 || deadline.is_some_and(|d| Instant::now() >= d)
             {
@@ -92,7 +104,7 @@ fn explore_and_report(
             if let Some(c) = first_divergence(spec, &seq, &trace, &mut table) {
                 candidates.push(c);
             }
-            if round % 16 == 0 && focus == 0 {
+            if round % 16 == 0 && focus == focused[0] {
                 reporter.event(&Event::Progress {
                     function: "endpoints",
                     cases: round,
@@ -144,24 +156,44 @@ fn explore_and_report(
                     .collect();
                 crate::snapshot::agreed(&review, &path)?;
                 sums[idx].fixed += 1;
-                reporter.event(&Event::CorpusFixed { function: &ep.name, path: &shown, files: &files });
+                reporter.event(&Event::CorpusFixed {
+                    function: &ep.name,
+                    path: &shown,
+                    files: &files,
+                });
                 continue;
             };
             let signature = diffs[0].signature();
-            let mut f = render::finding(spec, &seq, &trace, &diffs, &render::Counts {
-                signature: signature.clone(),
-                seen: 0,
-                sequences: 0,
-                steps_before: seq.len(),
-                accepted: 0,
-                tried: 0,
-            });
-            let r = crate::snapshot::review_body(&review, &path, &render::snapshot_body(&f), &render::description(&f), &f.go_call)?;
+            let mut f = render::finding(
+                spec,
+                &seq,
+                &trace,
+                &diffs,
+                &render::Counts {
+                    signature: signature.clone(),
+                    seen: 0,
+                    sequences: 0,
+                    steps_before: seq.len(),
+                    accepted: 0,
+                    tried: 0,
+                },
+            );
+            let r = crate::snapshot::review_body(
+                &review,
+                &path,
+                &render::snapshot_body(&f),
+                &render::description(&f),
+                &f.go_call,
+            )?;
             if let crate::snapshot::Review::Known { accepted } = &r {
                 sums[idx].known += 1;
                 summary.known += 1;
                 let snap = crate::check::display_path(accepted);
-                reporter.event(&Event::Known { function: &ep.name, path: &shown, snapshot: &snap });
+                reporter.event(&Event::Known {
+                    function: &ep.name,
+                    path: &shown,
+                    snapshot: &snap,
+                });
                 bugs.remove(&(ep.name.clone(), signature));
                 continue;
             }
@@ -170,7 +202,12 @@ fn explore_and_report(
             f.review = Some(crate::check::review_note(&r));
             f.shrink = None;
             bugs.remove(&(ep.name.clone(), signature.clone()));
-            let target = trace[trace.len() - 1].requests[0].target.split('?').next().unwrap_or_default().to_string();
+            let target = trace[trace.len() - 1].requests[0]
+                .target
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_string();
             found.push((signature, target, idx, f));
         }
     }
@@ -180,7 +217,11 @@ fn explore_and_report(
         if crate::supervise::interrupted().is_some() {
             break;
         }
-        let idx = spec.endpoints.iter().position(|e| e.name == name).expect("known endpoint");
+        let idx = spec
+            .endpoints
+            .iter()
+            .position(|e| e.name == name)
+            .expect("known endpoint");
         let mut diverges = |seq: &Sequence| -> bool {
             match rt.block_on(cluster.run(spec, seq)) {
                 Ok(trace) => same_way(spec, seq, &trace, &noise, &signature),
@@ -200,38 +241,66 @@ fn explore_and_report(
         let last = &trace[trace.len() - 1];
         let ep = &spec.endpoints[min[min.len() - 1].endpoint];
         let pvs = response::differences(ep, &last.answers[0], &last.answers[1]);
-        let diffs = match response::verdict(ep, &last.answers[0], &last.answers[2], &noise.in_response(&pvs)) {
+        let diffs = match response::verdict(
+            ep,
+            &last.answers[0],
+            &last.answers[2],
+            &noise.in_response(&pvs),
+        ) {
             Verdict::Diverge(d) => d,
             Verdict::JsonBytesOnly(d) => vec![d],
             Verdict::Agree => c.diffs.clone(),
         };
-        let path = last.requests[0].target.split('?').next().unwrap_or_default().to_string();
-        if let Some((_, _, _, f)) = found
-            .iter_mut()
-            .find(|(s, p, _, _)| *s == signature && *p == path)
-        {
+        let path = last.requests[0]
+            .target
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        // The same way of diverging met through another endpoint is the same bug (a wrong
+        // method on one endpoint is a request of another; one encoder serves every response).
+        if let Some((_, _, _, f)) = found.iter_mut().find(|(s, _, _, _)| *s == signature) {
             if let Some(b) = f.bug.as_mut() {
                 b.seen += seen;
-                b.further.push(vec![(
-                    "sequence".to_string(),
-                    render::curl(&last.requests[0], "$GO"),
-                )]);
+                if b.further.len() < MAX_FURTHER {
+                    b.further.push(vec![(
+                        "sequence".to_string(),
+                        render::curl(&last.requests[0], "$GO"),
+                    )]);
+                }
             }
             continue;
         }
-        let mut f = render::finding(spec, &min, &trace, &diffs, &render::Counts {
-            signature: signature.clone(),
-            seen,
-            sequences: sums[idx].cases,
-            steps_before: before,
-            accepted: stats.accepted,
-            tried: stats.tried,
-        });
+        let mut f = render::finding(
+            spec,
+            &min,
+            &trace,
+            &diffs,
+            &render::Counts {
+                signature: signature.clone(),
+                seen,
+                sequences: sums.iter().map(|s| s.cases).sum(),
+                steps_before: before,
+                accepted: stats.accepted,
+                tried: stats.tried,
+            },
+        );
         if review.ci {
             f.review = Some(crate::report::ReviewNote::Unreviewed { pending: None });
         } else {
-            let entry = super::store::write(&opts.corpus_root, spec, &min, &format!("confirmed divergence: {signature}"))?;
-            let r = crate::snapshot::review_body(&review, &entry, &render::snapshot_body(&f), &render::description(&f), &f.go_call)?;
+            let entry = super::store::write(
+                &opts.corpus_root,
+                spec,
+                &min,
+                &format!("confirmed divergence: {signature}"),
+            )?;
+            let r = crate::snapshot::review_body(
+                &review,
+                &entry,
+                &render::snapshot_body(&f),
+                &render::description(&f),
+                &f.go_call,
+            )?;
             f.corpus_file = Some(crate::check::display_path(&entry));
             f.review = Some(crate::check::review_note(&r));
         }
@@ -242,9 +311,11 @@ fn explore_and_report(
         summary.findings += 1;
         reporter.event(&Event::Finding(f));
     }
-    for s in sums {
-        reporter.event(&Event::FunctionFinished(&s));
-        summary.functions.push(s);
+    for (i, s) in sums.into_iter().enumerate() {
+        if focused.contains(&i) {
+            reporter.event(&Event::FunctionFinished(&s));
+            summary.functions.push(s);
+        }
     }
     summary.noise = noise.summary();
     Ok(())
@@ -327,7 +398,8 @@ fn last_step_diffs(
         // A server stopped answering earlier in the sequence: that step is the divergence.
         let t = trace.last()?;
         let ep = &spec.endpoints[seq[trace.len() - 1].endpoint];
-        return Some(response::differences(ep, &t.answers[0], &t.answers[2])).filter(|d| !d.is_empty());
+        return Some(response::differences(ep, &t.answers[0], &t.answers[2]))
+            .filter(|d| !d.is_empty());
     }
     let t = trace.last()?;
     let ep = &spec.endpoints[seq.last()?.endpoint];

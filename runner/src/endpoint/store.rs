@@ -143,10 +143,12 @@ struct RawMalformed {
 
 fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
     let shown = path.display().to_string();
-    let malformed = |reason: String| CorpusError::Malformed {
+    let malformed = |reason: String| {
+        CorpusError::Malformed {
         path: shown.clone(),
         reason,
         hint: "corpus files are written by parity; delete this one if the spec's endpoints changed or it was edited by hand".into(),
+    }
     };
     let text = fs::read_to_string(path).map_err(|source| CorpusError::Io {
         action: "read",
@@ -162,7 +164,12 @@ fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
             .endpoints
             .iter()
             .position(|e| e.name == name)
-            .ok_or_else(|| malformed(format!("step {} names endpoint `{name}`, which the spec no longer has", k + 1)))?;
+            .ok_or_else(|| {
+                malformed(format!(
+                    "step {} names endpoint `{name}`, which the spec no longer has",
+                    k + 1
+                ))
+            })?;
         let ep = &spec.endpoints[endpoint];
         let raw = &s.inputs;
         if raw.len() != ep.inputs.len() {
@@ -177,8 +184,13 @@ fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
         for (v, input) in raw.iter().zip(&ep.inputs) {
             let text = v.get();
             let mut p = Parser::new(text.as_bytes());
-            let value = protocol::decode_value(&mut p, &input.arg.ty)
-                .map_err(|_| malformed(format!("step {}: `{text}` is not a `{}`", k + 1, input.arg.ty)))?;
+            let value = protocol::decode_value(&mut p, &input.arg.ty).map_err(|_| {
+                malformed(format!(
+                    "step {}: `{text}` is not a `{}`",
+                    k + 1,
+                    input.arg.ty
+                ))
+            })?;
             inputs.push(value);
         }
         let sources = (0..ep.inputs.len())
