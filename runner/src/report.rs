@@ -365,6 +365,8 @@ pub struct RunSummary {
     pub interrupted: Option<Interruption>,
     /// What noise cancelling ignored in endpoint responses, one line per path.
     pub noise: Vec<String>,
+    /// How many of `functions` (the last ones) are endpoints, whose cases are sequences.
+    pub endpoints: u64,
 }
 
 /// How a run was interrupted, and how far it got.
@@ -722,11 +724,23 @@ impl<W: Write> HumanReporter<W> {
                 1 => ", apart from 1 known divergence".to_string(),
                 n => format!(", apart from {n} known divergences"),
             };
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let endpoints = s.endpoints as usize;
+            let functions = s.functions.len() - endpoints;
+            let sequences: u64 = s.functions[functions..].iter().map(|f| f.cases).sum();
+            let inputs = cases - sequences;
+            let over = match (functions, endpoints) {
+                (_, 0) => format!("{inputs} inputs in {functions} function{}", plural(functions)),
+                (0, _) => format!("{sequences} sequences in {endpoints} endpoint{}", plural(endpoints)),
+                _ => format!(
+                    "{inputs} inputs in {functions} function{} and {sequences} sequences in {endpoints} endpoint{}",
+                    plural(functions),
+                    plural(endpoints)
+                ),
+            };
             writeln!(
                 self.out,
-                "\nresult: equivalent over {cases} inputs in {} function{}{known} (seed {})",
-                s.functions.len(),
-                if s.functions.len() == 1 { "" } else { "s" },
+                "\nresult: equivalent over {over}{known} (seed {})",
                 s.seed
             )
         } else if cases == 0 {

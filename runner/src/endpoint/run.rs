@@ -315,6 +315,7 @@ fn explore_and_report(
         if focused.contains(&i) {
             reporter.event(&Event::FunctionFinished(&s));
             summary.functions.push(s);
+            summary.endpoints += 1;
         }
     }
     summary.noise = noise.summary();
