@@ -349,7 +349,7 @@ fn edit_members(m: Malformation, mut members: Vec<Member>) -> Vec<u8> {
         }
         Kind::WrongCase => {
             let name = &members[i].0;
-            members[i].0 = if n % 2 == 0 {
+            members[i].0 = if n.is_multiple_of(2) {
                 capitalize(name)
             } else {
                 name.to_uppercase()
