@@ -49,7 +49,12 @@ pub fn check_endpoints(
             elapsed: started.elapsed(),
         })
     };
-    let mut cluster = rt.block_on(Cluster::start(spec, opts.timeout, &mut phase))?;
+    let mut cluster = match rt.block_on(Cluster::start(spec, opts.timeout, &mut phase)) {
+        Ok(c) => c,
+        // Interrupted while starting: the servers were killed, nothing was checked.
+        Err(_) if crate::supervise::interrupted().is_some() => return Ok(()),
+        Err(e) => return Err(e),
+    };
     let result = explore_and_report(spec, opts, reporter, summary, &rt, &mut cluster);
     cluster.stop();
     result
@@ -87,7 +92,9 @@ fn explore_and_report(
             }
             let seq = gen.next(focus);
             let t0 = Instant::now();
-            let trace = rt.block_on(cluster.run(spec, &seq))?;
+            let Some(trace) = run_unless_interrupted(rt, cluster, spec, &seq)? else {
+                break 'explore;
+            };
             sums[focus].cases += 1;
             sums[focus].elapsed += t0.elapsed();
             if let Some(c) = first_divergence(spec, &seq, &trace, &mut table) {
@@ -147,7 +154,9 @@ fn explore_and_report(
         };
         // Confirmation: the sequence, run again from reset, diverges the same way.
         if !diverges(&c.seq) {
-            let trace = rt.block_on(cluster.run(spec, &c.seq))?;
+            let Some(trace) = run_unless_interrupted(rt, cluster, spec, &c.seq)? else {
+                break;
+            };
             let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
             sums[idx].findings += 1;
             summary.findings += 1;
@@ -159,7 +168,9 @@ fn explore_and_report(
         if reported.iter().any(|(s, m)| *s == signature && *m == min) {
             continue;
         }
-        let trace = rt.block_on(cluster.run(spec, &min))?;
+        let Some(trace) = run_unless_interrupted(rt, cluster, spec, &min)? else {
+            break;
+        };
         let last = trace.len() - 1;
         let ep = &spec.endpoints[min[last].endpoint];
         let diffs = match response::verdict(
@@ -202,6 +213,22 @@ fn explore_and_report(
     summary.noise = noise.summary();
     let _ = Duration::ZERO;
     Ok(())
+}
+
+/// Runs `seq` on the cluster; `None` when SIGINT or SIGTERM interrupted the run, whose handler
+/// kills every server (so that restarting one fails): the run then ends with what it checked,
+/// and the interruption's exit code, rather than as a start-up error.
+fn run_unless_interrupted(
+    rt: &tokio::runtime::Runtime,
+    cluster: &mut Cluster,
+    spec: &Spec,
+    seq: &Sequence,
+) -> Result<Option<Vec<StepTrace>>, StartError> {
+    match rt.block_on(cluster.run(spec, seq)) {
+        Ok(trace) => Ok(Some(trace)),
+        Err(_) if crate::supervise::interrupted().is_some() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The first step of `trace` at which Rust differs from the Go primary by more than what the
