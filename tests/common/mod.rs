@@ -3,6 +3,8 @@
 //! its JSON report, and render a run as a snapshot.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod procs;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -51,7 +51,12 @@ pub fn check_endpoints(
             elapsed: started.elapsed(),
         })
     };
-    let mut cluster = rt.block_on(Cluster::start(spec, opts.timeout, &mut phase))?;
+    let mut cluster = match rt.block_on(Cluster::start(spec, opts.timeout, &mut phase)) {
+        Ok(c) => c,
+        // Interrupted while starting: the servers were killed, nothing was checked.
+        Err(_) if crate::supervise::interrupted().is_some() => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     let result = explore_and_report(spec, opts, reporter, summary, &rt, &mut cluster);
     cluster.stop();
     result
@@ -98,7 +103,9 @@ fn explore_and_report(
             }
             let seq = gen.next(focus);
             let t0 = Instant::now();
-            let trace = rt.block_on(cluster.run(spec, &seq))?;
+            let Some(trace) = run_unless_interrupted(rt, cluster, spec, &seq)? else {
+                break 'explore;
+            };
             sums[focus].cases += 1;
             sums[focus].elapsed += t0.elapsed();
             if let Some(c) = first_divergence(spec, &seq, &trace, &mut table) {
@@ -144,10 +151,12 @@ fn explore_and_report(
     // a generated bug that a stored sequence already shows is not reported twice.
     let review = crate::check::review_context(opts);
     let mut found: Vec<(String, String, usize, crate::report::Finding)> = Vec::new();
-    for (idx, ep) in spec.endpoints.iter().enumerate() {
+    'replay: for (idx, ep) in spec.endpoints.iter().enumerate() {
         for (path, seq) in super::store::load(&opts.corpus_root, spec, &ep.name)? {
             let shown = crate::check::display_path(&path);
-            let trace = rt.block_on(cluster.run(spec, &seq))?;
+            let Some(trace) = run_unless_interrupted(rt, cluster, spec, &seq)? else {
+                break 'replay;
+            };
             sums[idx].replayed += 1;
             let Some(diffs) = last_step_diffs(spec, &seq, &trace, &noise) else {
                 let files: Vec<String> = crate::snapshot::files_of(&path)
@@ -230,14 +239,18 @@ fn explore_and_report(
         };
         // Confirmation: the sequence, run again from reset, diverges the same way.
         if !diverges(&c.seq) {
-            let trace = rt.block_on(cluster.run(spec, &c.seq))?;
+            let Some(trace) = run_unless_interrupted(rt, cluster, spec, &c.seq)? else {
+            break;
+        };
             let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
             found.push((signature, String::new(), idx, f));
             continue;
         }
         let before = c.seq.len();
         let (min, stats) = shrink_sequence(spec, c.seq, &opts.shrink, &mut diverges);
-        let trace = rt.block_on(cluster.run(spec, &min))?;
+        let Some(trace) = run_unless_interrupted(rt, cluster, spec, &min)? else {
+            break;
+        };
         let last = &trace[trace.len() - 1];
         let ep = &spec.endpoints[min[min.len() - 1].endpoint];
         let pvs = response::differences(ep, &last.answers[0], &last.answers[1]);
@@ -320,6 +333,22 @@ fn explore_and_report(
     }
     summary.noise = noise.summary();
     Ok(())
+}
+
+/// Runs `seq` on the cluster; `None` when SIGINT or SIGTERM interrupted the run, whose handler
+/// kills every server (so that restarting one fails): the run then ends with what it checked,
+/// and the interruption's exit code, rather than as a start-up error.
+fn run_unless_interrupted(
+    rt: &tokio::runtime::Runtime,
+    cluster: &mut Cluster,
+    spec: &Spec,
+    seq: &Sequence,
+) -> Result<Option<Vec<StepTrace>>, super::server::StartError> {
+    match rt.block_on(cluster.run(spec, seq)) {
+        Ok(trace) => Ok(Some(trace)),
+        Err(_) if crate::supervise::interrupted().is_some() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The first step of `trace` at which Rust differs from the Go primary by more than what the
