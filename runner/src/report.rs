@@ -1102,6 +1102,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                     "known": self.known,
                     "functions": functions,
                     "dictionary_tokens": s.dictionary_tokens,
+                    "noise": s.noise,
                 });
                 let mut fields: BTreeMap<String, Doc> = match rest {
                     serde_json::Value::Object(m) => {

@@ -240,8 +240,8 @@ fn explore_and_report(
         // Confirmation: the sequence, run again from reset, diverges the same way.
         if !diverges(&c.seq) {
             let Some(trace) = run_unless_interrupted(rt, cluster, spec, &c.seq)? else {
-            break;
-        };
+                break;
+            };
             let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
             found.push((signature, String::new(), idx, f));
             continue;
