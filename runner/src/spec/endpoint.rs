@@ -266,6 +266,11 @@ impl EndpointSpec {
     pub fn as_function(&self) -> FunctionSpec {
         let mut f = FunctionSpec::new(&self.name, Vec::new(), Vec::new(), false);
         f.args = self.inputs.iter().map(|i| i.arg.clone()).collect();
+        for a in &mut f.args {
+            if a.hints.examples.is_empty() {
+                a.hints.examples = struct_examples(&a.ty, &a.hints);
+            }
+        }
         f.location = self.location;
         f
     }
@@ -273,5 +278,58 @@ impl EndpointSpec {
     /// The index of the body input, if the endpoint has a body.
     pub fn body_input(&self) -> Option<usize> {
         self.inputs.iter().position(|i| i.kind == InputKind::Body)
+    }
+}
+
+/// Examples of a struct body built from its fields' examples: the i-th takes the i-th example of
+/// every field that has examples (cycling) and the zero value of every other field, when that is
+/// admissible under the field's hints. A request body is one value, so without this a field's
+/// examples (a valid amount, a known currency) would never be sent together.
+fn struct_examples(ty: &Type, hints: &super::model::Hints) -> Vec<crate::value::Value> {
+    use crate::value::Value;
+    let Type::Struct(st) = ty else {
+        return Vec::new();
+    };
+    let n = hints
+        .fields
+        .iter()
+        .map(|h| h.examples.len())
+        .max()
+        .unwrap_or(0);
+    if n == 0 || hints.fields.len() != st.fields.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut fields = Vec::with_capacity(st.fields.len());
+        for (f, h) in st.fields.iter().zip(&hints.fields) {
+            let v = if h.examples.is_empty() {
+                let zero = zero(&f.ty);
+                if !crate::generate::admissible(&zero, &f.ty, h) {
+                    return out;
+                }
+                zero
+            } else {
+                h.examples[i % h.examples.len()].clone()
+            };
+            fields.push(v);
+        }
+        out.push(Value::Struct(fields));
+    }
+    out
+}
+
+/// Go's zero value of `ty`.
+fn zero(ty: &Type) -> crate::value::Value {
+    use crate::value::Value;
+    match ty {
+        Type::Bool => Value::Bool(false),
+        Type::I8 | Type::I16 | Type::I32 | Type::I64 => Value::Int(0),
+        Type::U8 | Type::U16 | Type::U32 | Type::U64 => Value::Uint(0),
+        Type::F32 => Value::F32(0.0),
+        Type::F64 => Value::F64(0.0),
+        Type::String => Value::Str(Vec::new()),
+        Type::Bytes | Type::Option(_) | Type::List(_) | Type::Map(..) => Value::Nil,
+        Type::Struct(st) => Value::Struct(st.fields.iter().map(|f| zero(&f.ty)).collect()),
     }
 }
