@@ -453,6 +453,9 @@ impl<W: Write> HumanReporter<W> {
             FindingKind::HarnessDied { .. } => "HARNESS DIED",
             FindingKind::EveryInputFails { .. } => "EVERY INPUT FAILS",
         };
+        // Equal JSON in other bytes is the lesser kind of an endpoint finding.
+        let spelling = f.http.is_some() && f.divergence.rule == "json-bytes";
+        let title = if spelling { "JSON SPELLING" } else { title };
         let origin = match &f.origin {
             Origin::Generated => String::new(),
             Origin::Corpus(p) => format!(" (replayed from {p})"),
@@ -592,6 +595,9 @@ impl<W: Write> HumanReporter<W> {
                 "  snapshot   not written (CI mode); run `parity check` without --ci and CI=true to review it"
             )?,
             Some(ReviewNote::Known { .. }) | None => {}
+        }
+        if spelling {
+            writeln!(o, "  (the bodies are equal as JSON values and differ only in their bytes: clients that parse them see no difference; `json_bytes = false` under [endpoint.compare] stops reporting this)")?;
         }
         if let Some(h) = &f.http {
             if h.differences.len() > 1 {

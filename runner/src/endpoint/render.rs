@@ -79,27 +79,32 @@ pub fn finding(
     f
 }
 
-/// The finding of a sequence whose divergence did not repeat when run again from reset.
+/// The finding of a sequence whose divergence did not repeat when run again from reset: the side
+/// whose answer to the last step changed between the two runs (beyond noise), with both answers.
 pub fn nondeterministic(
     spec: &Spec,
     seq: &Sequence,
     trace: &[StepTrace],
-    diffs: &[Difference],
+    first: &StepTrace,
+    noise: &super::noise::NoiseFilter,
 ) -> Finding {
     let mut f = base(spec, seq, trace);
     let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
-    let then = trace
-        .last()
-        .map(|t| answer_text(ep, &t.answers[2], false))
-        .unwrap_or_default();
-    f.kind = FindingKind::Nondeterministic {
-        side: Side::Rust,
-        first: diffs
+    let again = trace.last().unwrap_or(first);
+    let changed = |i: usize| {
+        super::response::differences(ep, &first.answers[i], &again.answers[i])
             .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        then,
+            .any(|d| !super::noise::Noise::is_noise(noise, &ep.name, d))
+    };
+    let (side, i) = if changed(0) {
+        (Side::Go, 0)
+    } else {
+        (Side::Rust, 2)
+    };
+    f.kind = FindingKind::Nondeterministic {
+        side,
+        first: answer_text(ep, &first.answers[i], false),
+        then: answer_text(ep, &again.answers[i], false),
     };
     f
 }

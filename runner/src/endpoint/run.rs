@@ -23,6 +23,8 @@ struct Candidate {
     seq: Sequence,
     /// The differences of its last step, per-response noise removed.
     diffs: Vec<Difference>,
+    /// What its last step sent and got, to tell which side changed if it does not repeat.
+    last: StepTrace,
 }
 
 /// What the endpoints' check found, for the run summary.
@@ -242,7 +244,7 @@ fn explore_and_report(
             let Some(trace) = run_unless_interrupted(rt, cluster, spec, &c.seq)? else {
                 break;
             };
-            let f = render::nondeterministic(spec, &c.seq, &trace, &c.diffs);
+            let f = render::nondeterministic(spec, &c.seq, &trace, &c.last, &noise);
             found.push((signature, String::new(), idx, f));
             continue;
         }
@@ -380,12 +382,14 @@ fn first_divergence(
                 found = Some(Candidate {
                     seq: seq[..=k].to_vec(),
                     diffs,
+                    last: t.clone(),
                 })
             }
             Verdict::JsonBytesOnly(d) => {
                 found = Some(Candidate {
                     seq: seq[..=k].to_vec(),
                     diffs: vec![d],
+                    last: t.clone(),
                 })
             }
         }
