@@ -20,7 +20,7 @@
 //! Candidates go to `test` in batches that the caller runs pipelined on both harnesses. A
 //! candidate already rejected is never tested again.
 
-mod anchor;
+pub(crate) mod anchor;
 mod canon;
 mod chars;
 mod floats;

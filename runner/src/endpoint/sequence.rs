@@ -29,17 +29,13 @@ pub struct Step {
 /// A sequence of steps, run against freshly reset servers.
 pub type Sequence = Vec<Step>;
 
-/// A small deterministic generator of choices (SplitMix64): the sequence structure is drawn
-/// from it, the values from each endpoint's [`Generator`].
-struct Choices(u64);
+/// A small deterministic generator of choices (the shrinker's SplitMix64): the sequence
+/// structure is drawn from it, the values from each endpoint's [`Generator`].
+struct Choices(crate::shrink::anchor::SplitMix);
 
 impl Choices {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -72,7 +68,9 @@ impl<'a> SequenceGen<'a> {
         SequenceGen {
             spec,
             gens,
-            choices: Choices(seed ^ 0x5eed_5e9e_0000_0001),
+            choices: Choices(crate::shrink::anchor::SplitMix(
+                seed ^ 0x5eed_5e9e_0000_0001,
+            )),
         }
     }
 

@@ -20,7 +20,6 @@
 //! requests, each side's status and the differences that are not noise.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -71,33 +70,17 @@ pub fn render(spec: &Spec, seq: &Sequence, note: &str) -> String {
 pub fn write(root: &Path, spec: &Spec, seq: &Sequence, note: &str) -> Result<PathBuf, CorpusError> {
     let last = &spec.endpoints[seq.last().expect("non-empty").endpoint];
     let dir = function_dir(root, &spec.name, &last.name);
-    let io = |action: &'static str, path: &Path| {
-        let path = path.display().to_string();
-        move |source| CorpusError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    fs::create_dir_all(&dir).map_err(io("create", &dir))?;
     for stale in stale_temp_files(&dir) {
         let _ = fs::remove_file(stale);
     }
     // The address covers the steps only, so a changed note keeps the entry.
-    let text = render(spec, seq, "");
-    let hash: String = Sha256::digest(text.as_bytes())
+    let hash: String = Sha256::digest(render(spec, seq, "").as_bytes())
         .iter()
         .take(6)
         .map(|b| format!("{b:02x}"))
         .collect();
     let path = dir.join(format!("{hash}.json"));
-    let tmp = dir.join(format!(".{hash}.tmp-{}", std::process::id()));
-    let mut f = fs::File::create(&tmp).map_err(io("write", &tmp))?;
-    f.write_all(render(spec, seq, note).as_bytes())
-        .map_err(io("write", &tmp))?;
-    f.sync_all().map_err(io("write", &tmp))?;
-    drop(f);
-    fs::rename(&tmp, &path).map_err(io("write", &path))?;
+    crate::snapshot::write_atomic(&path, &render(spec, seq, note))?;
     Ok(path)
 }
 
