@@ -154,6 +154,9 @@ fn explore_and_report(
     let review = crate::check::review_context(opts);
     let mut found: Vec<(String, String, usize, crate::report::Finding)> = Vec::new();
     'replay: for (idx, ep) in spec.endpoints.iter().enumerate() {
+        if !focused.contains(&idx) {
+            continue;
+        }
         for (path, seq) in super::store::load(&opts.corpus_root, spec, &ep.name)? {
             let shown = crate::check::display_path(&path);
             let Some(trace) = run_unless_interrupted(rt, cluster, spec, &seq)? else {
