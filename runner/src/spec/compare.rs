@@ -26,23 +26,39 @@ pub(crate) fn compare_rules(
             rules.errors = rule;
         }
     }
-    rules.default = ValueRule {
-        float: raw
-            .float
-            .as_ref()
-            .and_then(|f| float_rule(f, d))
-            .unwrap_or(FloatRule::Exact),
-        unordered: raw.unordered.unwrap_or(false),
-        ignore: false,
-        nil_equals_empty: raw.nil_equals_empty.unwrap_or(true),
-        nan_payload: raw.nan_payload.unwrap_or(false),
-    };
+    rules.default = default_rule(
+        raw.float.as_ref(),
+        raw.unordered,
+        raw.nil_equals_empty.unwrap_or(true),
+        raw.nan_payload,
+        d,
+    );
     for p in &raw.paths {
         if let Some(rule) = path_rule(p, results, function, d) {
             rules.paths.push(rule);
         }
     }
     rules
+}
+
+/// The rule for every path no pattern matches, from a compare table's top-level keys; the
+/// `nil_equals_empty` default differs between functions (true) and endpoints (false).
+pub(crate) fn default_rule(
+    float: Option<&Spanned<Toml>>,
+    unordered: Option<bool>,
+    nil_equals_empty: bool,
+    nan_payload: Option<bool>,
+    d: &mut Diags,
+) -> ValueRule {
+    ValueRule {
+        float: float
+            .and_then(|f| float_rule(f, d))
+            .unwrap_or(FloatRule::Exact),
+        unordered: unordered.unwrap_or(false),
+        ignore: false,
+        nil_equals_empty,
+        nan_payload: nan_payload.unwrap_or(false),
+    }
 }
 
 fn error_rule(e: &Spanned<Toml>, d: &mut Diags) -> Option<ErrorRule> {

@@ -11,7 +11,7 @@ use super::endpoint::{
     BodyKind, EndpointSpec, HeaderRules, Input, InputKind, PathPart, Reference, ResponseShape,
 };
 use super::error::{clip_debug, closest, quote, Diags};
-use super::model::{CompareRules, ErrorRule, FloatRule, Hints, Location, PathRule, ValueRule};
+use super::model::{CompareRules, ErrorRule, Hints, Location, PathRule, ValueRule};
 use super::raw::endpoint::{RawBody, RawEndpoint, RawEndpointCompare, RawInput};
 use super::raw::{RawArg, RawStruct};
 use super::server_validate::{method_hint, METHODS};
@@ -529,17 +529,13 @@ fn endpoint_compare(
 ) -> (CompareRules, HeaderRules, bool) {
     let raw = c.get_ref();
     let mut rules = default_rules();
-    rules.default = ValueRule {
-        float: raw
-            .float
-            .as_ref()
-            .and_then(|f| float_rule(f, d))
-            .unwrap_or(FloatRule::Exact),
-        unordered: raw.unordered.unwrap_or(false),
-        ignore: false,
-        nil_equals_empty: raw.nil_equals_empty.unwrap_or(false),
-        nan_payload: raw.nan_payload.unwrap_or(false),
-    };
+    rules.default = super::compare::default_rule(
+        raw.float.as_ref(),
+        raw.unordered,
+        raw.nil_equals_empty.unwrap_or(false),
+        raw.nan_payload,
+        d,
+    );
     let shape = "an endpoint's paths are JSON pointers under `/body`, like `/body/items` or `/body/items/*/created_at` (`*` matches any one segment)";
     for p in &raw.paths {
         let r = &p.get_ref().0;
