@@ -247,6 +247,7 @@ impl Lane {
                 protocol: 0,
                 harness: String::new(),
                 functions: vec![],
+                objects: vec![],
                 problems: vec![],
             },
         };

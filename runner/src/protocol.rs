@@ -1,10 +1,18 @@
-//! The harness protocol, version 1 (`docs/protocol.md`): handshake, request and reply lines, and the
-//! type-directed value codec. `harness-go/protocol.go` mirrors this file.
+//! The harness protocol, version 2 (`docs/protocol.md`): handshake, request and reply lines, and the
+//! type-directed value codec. `harness-go/protocol.go` mirrors this file. Version 2 is version 1
+//! plus stateful objects (`new`, `call` and `drop` requests; the handshake's `objects`, parsed in
+//! `protocol/object.rs`).
 
 use crate::value::Type;
 
+mod object;
+pub use object::{write_call, write_drop, write_new, MethodSig, ObjectSig};
+
 /// The protocol version this build speaks.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The protocol versions parity accepts from a harness: version 1 is version 2 without objects.
+pub const ACCEPTED_VERSIONS: [u32; 2] = [1, 2];
 
 /// The first line a harness writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +23,8 @@ pub struct Handshake {
     pub harness: String,
     /// Every registered function, in registration order.
     pub functions: Vec<FunctionSig>,
+    /// Every registered object type (always empty from a version-1 harness).
+    pub objects: Vec<ObjectSig>,
     /// Registrations the harness could not map to spec types.
     pub problems: Vec<String>,
 }
@@ -482,10 +492,20 @@ pub fn decode_value(p: &mut Parser, ty: &Type) -> Result<Value, DecodeError> {
 
 /// Appends one request line (with its `\n`).
 pub fn write_request(out: &mut Vec<u8>, id: u64, function: &str, args: &[Value], types: &[Type]) {
+    write_named(out, id, b",\"fn\":", function);
+    write_args(out, args, types);
+}
+
+/// `{"id":N` then `key` and the quoted `name`.
+fn write_named(out: &mut Vec<u8>, id: u64, key: &[u8], name: &str) {
     out.extend_from_slice(b"{\"id\":");
     write_u64(out, id);
-    out.extend_from_slice(b",\"fn\":");
-    write_string(out, function.as_bytes());
+    out.extend_from_slice(key);
+    write_string(out, name.as_bytes());
+}
+
+/// `,"args":[...]}` and the line's `\n`.
+fn write_args(out: &mut Vec<u8>, args: &[Value], types: &[Type]) {
     out.extend_from_slice(b",\"args\":");
     encode_seq(out, args.iter().zip(types), |out, (v, t)| {
         encode_value(out, v, t)
@@ -596,6 +616,8 @@ struct RawHandshake {
     harness: String,
     functions: Vec<RawSig>,
     #[serde(default)]
+    objects: Vec<object::RawObject>,
+    #[serde(default)]
     structs: Vec<RawStruct>,
     #[serde(default)]
     problems: Vec<String>,
@@ -623,11 +645,16 @@ struct RawStruct {
 pub fn parse_handshake(line: &[u8]) -> Result<Handshake, String> {
     let raw: RawHandshake =
         serde_json::from_slice(line).map_err(|e| format!("malformed handshake: {e}"))?;
-    if raw.protocol != PROTOCOL_VERSION {
+    if !ACCEPTED_VERSIONS.contains(&raw.protocol) {
         return Err(format!(
-            "the harness speaks protocol version {} but this parity speaks version {PROTOCOL_VERSION}",
+            "the harness speaks protocol version {} but this parity speaks versions 1 and {PROTOCOL_VERSION}",
             raw.protocol
         ));
+    }
+    if raw.protocol == 1 && !raw.objects.is_empty() {
+        return Err(
+            "the harness speaks protocol version 1 but lists objects, which need version 2".into(),
+        );
     }
     // Structs may refer to each other in any order: resolve until nothing changes.
     let mut resolved: Vec<Arc<StructType>> = Vec::new();
@@ -665,28 +692,34 @@ pub fn parse_handshake(line: &[u8]) -> Result<Handshake, String> {
         }
     }
     let lookup = |n: &str| resolved.iter().find(|s| s.name == n).cloned();
-    let parse_all = |ts: &[String], what: &str, f: &str| -> Result<Vec<Type>, String> {
+    let parse_all = |ts: &[String], kind: &str, what: &str| -> Result<Vec<Type>, String> {
         ts.iter()
             .map(|t| {
                 Type::parse(t, &lookup)
-                    .map_err(|e| format!("function `{f}`: {what} type `{t}`: {}", e.message))
+                    .map_err(|e| format!("{what}: {kind} type `{t}`: {}", e.message))
             })
             .collect()
     };
-    let mut functions = Vec::new();
-    for s in &raw.functions {
-        functions.push(FunctionSig {
+    let sig = |s: &RawSig, what: &str| -> Result<FunctionSig, String> {
+        Ok(FunctionSig {
             name: s.name.clone(),
-            params: parse_all(&s.params, "parameter", &s.name)?,
-            results: parse_all(&s.results, "result", &s.name)?,
+            params: parse_all(&s.params, "parameter", what)?,
+            results: parse_all(&s.results, "result", what)?,
             error: s.error,
             go_params: s.go_params.clone(),
-        });
-    }
+        })
+    };
+    let functions = raw
+        .functions
+        .iter()
+        .map(|s| sig(s, &format!("function `{}`", s.name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let objects = object::parse_objects(&raw.objects, sig)?;
     Ok(Handshake {
         protocol: raw.protocol,
         harness: raw.harness,
         functions,
+        objects,
         problems: raw.problems,
     })
 }
@@ -710,12 +743,11 @@ pub fn write_handshake(hs: &Handshake) -> Vec<u8> {
             _ => {}
         }
     }
-    for f in &hs.functions {
-        f.params
-            .iter()
-            .chain(&f.results)
-            .for_each(|t| collect(t, &mut structs));
-    }
+    hs.functions
+        .iter()
+        .flat_map(|f| f.params.iter().chain(&f.results))
+        .chain(object::object_types(&hs.objects))
+        .for_each(|t| collect(t, &mut structs));
     let raw = RawHandshake {
         protocol: hs.protocol,
         harness: hs.harness.clone(),
@@ -731,6 +763,7 @@ pub fn write_handshake(hs: &Handshake) -> Vec<u8> {
                 go_results: Vec::new(),
             })
             .collect(),
+        objects: object::raw_objects(&hs.objects),
         structs: structs
             .iter()
             .map(|s| RawStruct {

@@ -18,6 +18,10 @@ use std::sync::Arc;
 use crate::protocol::{self, DecodeError, FunctionSig, Handshake, Parser, ReplyKind};
 use crate::value::{Field, StructType, Type};
 
+pub(crate) mod object;
+pub(crate) use object::ObjectEntry;
+pub use object::{ByValue, Constructor, Method};
+
 /// A Rust type that maps to a spec type and knows its wire encoding.
 ///
 /// Implemented for `bool`, the integer types, `f32`, `f64`, `String`, `Vec<u8>` (= `bytes`, and
@@ -430,6 +434,55 @@ impl<R: Results, E: Display> IntoReply for Result<R, E> {
     }
 }
 
+/// The arguments of a registered closure: a tuple of up to 8 [`Wire`] values, decoded from the
+/// request's `args` array. The one decoder shared by functions, constructors and methods.
+pub trait ArgList: Sized {
+    /// Parameter types.
+    fn types() -> Vec<Type>;
+    /// Decodes the `args` array (brackets included); a wrong count is a decode error.
+    fn decode(p: &mut Parser) -> Result<Self, DecodeError>;
+}
+
+macro_rules! arg_list {
+    ($($a:ident),*) => {
+        impl<$($a: Wire),*> ArgList for ($($a,)*) {
+            fn types() -> Vec<Type> {
+                vec![$($a::ty()),*]
+            }
+            #[allow(non_snake_case, unused_assignments, unused_mut, unused_variables)]
+            fn decode(p: &mut Parser) -> Result<Self, DecodeError> {
+                p.expect(b"[")?;
+                let mut first = true;
+                $(
+                    if !first { p.expect(b",")?; }
+                    first = false;
+                    let $a = $a::decode(p)?;
+                )*
+                p.expect(b"]")?;
+                Ok(($($a,)*))
+            }
+        }
+    };
+}
+
+/// Invokes `$m!` once per arity, 0 to 8 (the argument lists, handlers and method kinds).
+macro_rules! for_each_arity {
+    ($m:ident) => {
+        $m!();
+        $m!(A1);
+        $m!(A1, A2);
+        $m!(A1, A2, A3);
+        $m!(A1, A2, A3, A4);
+        $m!(A1, A2, A3, A4, A5);
+        $m!(A1, A2, A3, A4, A5, A6);
+        $m!(A1, A2, A3, A4, A5, A6, A7);
+        $m!(A1, A2, A3, A4, A5, A6, A7, A8);
+    };
+}
+pub(crate) use for_each_arity;
+
+for_each_arity!(arg_list);
+
 /// A closure that can be registered; implemented for `Fn(A, B, …) -> R` of up to 8 [`Wire`]
 /// arguments. `Args` is a marker that lets one closure type implement it once per arity.
 pub trait Handler<Args>: Send + Sync + 'static {
@@ -449,36 +502,21 @@ macro_rules! handler {
             R: IntoReply,
         {
             fn params() -> Vec<Type> {
-                vec![$($a::ty()),*]
+                <($($a,)*) as ArgList>::types()
             }
             fn shape() -> (Vec<Type>, bool) {
                 R::shape()
             }
-            #[allow(non_snake_case, unused_assignments, unused_mut, unused_variables)]
+            #[allow(non_snake_case)]
             fn call(&self, p: &mut Parser, out: &mut Vec<u8>) -> Result<ReplyKind, DecodeError> {
-                p.expect(b"[")?;
-                let mut first = true;
-                $(
-                    if !first { p.expect(b",")?; }
-                    first = false;
-                    let $a = $a::decode(p)?;
-                )*
-                p.expect(b"]")?;
+                let ($($a,)*) = <($($a,)*) as ArgList>::decode(p)?;
                 Ok((self)($($a),*).write(out))
             }
         }
     };
 }
 
-handler!();
-handler!(A1);
-handler!(A1, A2);
-handler!(A1, A2, A3);
-handler!(A1, A2, A3, A4);
-handler!(A1, A2, A3, A4, A5);
-handler!(A1, A2, A3, A4, A5, A6);
-handler!(A1, A2, A3, A4, A5, A6, A7);
-handler!(A1, A2, A3, A4, A5, A6, A7, A8);
+for_each_arity!(handler);
 
 type Call = Box<dyn Fn(&mut Parser, &mut Vec<u8>) -> Result<ReplyKind, DecodeError> + Send + Sync>;
 
@@ -487,10 +525,12 @@ pub(crate) struct Entry {
     pub(crate) call: Call,
 }
 
-/// Registered Rust functions, served by the worker process (`parity __worker`).
+/// Registered Rust functions and object types, served by the worker process (`parity __worker`).
+/// Objects are registered in `registry/object.rs` ([`Registry::object`], [`Registry::method`]).
 #[derive(Default)]
 pub struct Registry {
     pub(crate) entries: Vec<Entry>,
+    pub(crate) objects: Vec<ObjectEntry>,
     problems: Vec<String>,
 }
 
@@ -529,6 +569,7 @@ impl Registry {
             protocol: protocol::PROTOCOL_VERSION,
             harness: "rust".into(),
             functions: self.entries.iter().map(|e| e.sig.clone()).collect(),
+            objects: self.objects.iter().map(|o| o.sig.clone()).collect(),
             problems: self.problems.clone(),
         }
     }

@@ -17,6 +17,9 @@ use std::time::Duration;
 use crate::protocol::{self, Parser, ReplyKind};
 use crate::registry::{Entry, Registry};
 
+mod objects;
+use objects::Objects;
+
 /// The argument that makes the binary serve as a worker.
 pub const WORKER_ARG: &str = "__worker";
 
@@ -57,16 +60,18 @@ pub(crate) fn call_entry(
     let message = match result {
         Ok(Ok(kind)) => return kind,
         Ok(Err(e)) => (ReplyKind::Bad, format!("cannot decode arguments: {e}")),
-        Err(_) => (
-            ReplyKind::Panic,
-            PANIC_MESSAGE
-                .with(|m| m.borrow_mut().take())
-                .unwrap_or_default(),
-        ),
+        Err(_) => (ReplyKind::Panic, panic_message()),
     };
     payload.clear();
     protocol::write_string(payload, message.1.as_bytes());
     message.0
+}
+
+/// The message of the panic just caught, kept by [`capture_panics`].
+fn panic_message() -> String {
+    PANIC_MESSAGE
+        .with(|m| m.borrow_mut().take())
+        .unwrap_or_default()
 }
 
 /// Moves stdout aside: returns a file on a duplicate of descriptor 1 for the protocol, and points
@@ -151,6 +156,7 @@ fn serve_on(registry: &Registry, input: impl Read, mut out: impl Write) -> std::
         .enumerate()
         .map(|(i, e)| (e.sig.name.as_bytes(), i))
         .collect();
+    let mut objects = Objects::new(&registry.objects);
     out.write_all(&protocol::write_handshake(&registry.handshake()))?;
     out.flush()?;
     let mut input = BufReader::with_capacity(1 << 20, input);
@@ -167,7 +173,7 @@ fn serve_on(registry: &Registry, input: impl Read, mut out: impl Write) -> std::
             line.pop();
         }
         payload.clear();
-        let (id, kind) = handle(registry, &index, &line, &mut payload);
+        let (id, kind) = handle(registry, &index, &mut objects, &line, &mut payload);
         protocol::write_reply(&mut replies, id, kind, &payload);
         HANDLED.fetch_add(1, Ordering::Relaxed);
         // Flush only when no more requests are buffered: answers a lone request at once and a
@@ -185,6 +191,7 @@ fn serve_on(registry: &Registry, input: impl Read, mut out: impl Write) -> std::
 fn handle(
     registry: &Registry,
     index: &HashMap<&[u8], usize>,
+    objects: &mut Objects,
     line: &[u8],
     payload: &mut Vec<u8>,
 ) -> (u64, ReplyKind) {
@@ -200,8 +207,11 @@ fn handle(
     let Ok(id) = p.u64() else {
         return (0, bad(payload, "malformed request id".into()));
     };
-    if p.expect(b",\"fn\":").is_err() {
-        return (id, bad(payload, "malformed request: expected `fn`".into()));
+    if !p.eat(b",\"fn\":") {
+        let kind = objects
+            .handle(&mut p, payload)
+            .unwrap_or_else(|msg| bad(payload, msg));
+        return (id, kind);
     }
     let name = match p.string_bytes() {
         Ok(n) => n,

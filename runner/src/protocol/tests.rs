@@ -124,8 +124,165 @@ fn handshakes_round_trip_with_structs() {
             error: true,
             go_params: vec![],
         }],
+        objects: vec![],
         problems: vec![],
     };
     let line = write_handshake(&hs);
     assert_eq!(parse_handshake(line.trim_ascii_end()).unwrap(), hs);
+}
+
+#[test]
+fn a_version_2_handshake_lists_objects_with_struct_types_consumes_and_go_details() {
+    let line = br#"{"protocol":2,"harness":"go","functions":[],"objects":[{"name":"Ledger","params":["i64"],"error":true,"go_params":["int"],"go_type":"*billing.Ledger","go_constructor":"billing.NewLedger","methods":[{"name":"Add","params":["string","Money"],"results":[],"error":true,"go_params":["string","billing.Money"],"go_results":[]},{"name":"Total","params":[],"results":["i64"],"error":false,"go_params":[],"go_results":["int64"]},{"name":"Close","params":[],"results":["list<Money>"],"error":false,"consumes":true}],"skipped":["Lock: parameter 1 has type chan int, which no spec type maps to"]}],"structs":[{"name":"Money","fields":[["Units","i64"]]}],"problems":[]}"#;
+    let hs = parse_handshake(line).unwrap();
+    assert_eq!(hs.protocol, 2);
+    let [ledger] = &hs.objects[..] else {
+        panic!("one object expected: {:?}", hs.objects)
+    };
+    assert_eq!(ledger.name, "Ledger");
+    assert_eq!(
+        ledger.constructor,
+        FunctionSig {
+            name: "Ledger".into(),
+            params: vec![Type::I64],
+            results: vec![],
+            error: true,
+            go_params: vec!["int".into()],
+        }
+    );
+    assert_eq!(
+        (ledger.go_type.as_str(), ledger.go_constructor.as_str()),
+        ("*billing.Ledger", "billing.NewLedger")
+    );
+    assert_eq!(
+        ledger.skipped,
+        ["Lock: parameter 1 has type chan int, which no spec type maps to"]
+    );
+    let show: Vec<String> = ledger
+        .methods
+        .iter()
+        .map(|m| {
+            let types = |ts: &[Type]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+            format!(
+                "{}{:?}->{:?} err={} consumes={}",
+                m.sig.name,
+                types(&m.sig.params),
+                types(&m.sig.results),
+                m.sig.error,
+                m.consumes
+            )
+        })
+        .collect();
+    assert_eq!(
+        show,
+        [
+            r#"Add["string", "Money"]->[] err=true consumes=false"#,
+            r#"Total[]->["i64"] err=false consumes=false"#,
+            r#"Close[]->["list<Money>"] err=false consumes=true"#,
+        ]
+    );
+    let Type::Struct(money) = &ledger.methods[0].sig.params[1] else {
+        panic!("Money is resolved against `structs`")
+    };
+    assert_eq!(money.fields[0].name, "Units");
+}
+
+#[test]
+fn an_object_method_of_unknown_type_names_the_object_and_the_method() {
+    let line = br#"{"protocol":2,"harness":"go","functions":[],"objects":[{"name":"Ledger","params":[],"error":false,"methods":[{"name":"Add","params":["Nope"],"results":[],"error":false}]}]}"#;
+    let e = parse_handshake(line).unwrap_err();
+    assert!(
+        e.starts_with("object `Ledger` method `Add`: parameter type `Nope`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_version_1_handshake_without_objects_is_accepted() {
+    let line = br#"{"protocol":1,"harness":"go","functions":[{"name":"F","params":["i64"],"results":[],"error":false}],"structs":[],"problems":[]}"#;
+    let hs = parse_handshake(line).unwrap();
+    assert_eq!((hs.protocol, hs.functions.len()), (1, 1));
+    assert!(hs.objects.is_empty());
+}
+
+#[test]
+fn a_version_3_handshake_is_refused_with_the_versions_parity_speaks() {
+    let line = br#"{"protocol":3,"harness":"go","functions":[]}"#;
+    assert_eq!(
+        parse_handshake(line).unwrap_err(),
+        "the harness speaks protocol version 3 but this parity speaks versions 1 and 2"
+    );
+}
+
+#[test]
+fn handshakes_with_objects_round_trip_and_list_the_structs_only_methods_reach() {
+    let money = Arc::new(StructType {
+        name: "Money".into(),
+        fields: vec![crate::value::Field {
+            name: "units".into(),
+            ty: Type::I64,
+        }],
+    });
+    let sig = |name: &str, params: Vec<Type>, results: Vec<Type>| FunctionSig {
+        name: name.into(),
+        params,
+        results,
+        error: false,
+        go_params: vec![],
+    };
+    let hs = Handshake {
+        protocol: PROTOCOL_VERSION,
+        harness: "rust".into(),
+        functions: vec![],
+        objects: vec![ObjectSig {
+            name: "Ledger".into(),
+            constructor: sig("Ledger", vec![Type::I64], vec![]),
+            methods: vec![
+                MethodSig {
+                    sig: sig("Total", vec![], vec![Type::Struct(money)]),
+                    consumes: false,
+                },
+                MethodSig {
+                    sig: sig("Close", vec![], vec![]),
+                    consumes: true,
+                },
+            ],
+            go_type: String::new(),
+            go_constructor: String::new(),
+            skipped: vec![],
+        }],
+        problems: vec![],
+    };
+    let line = write_handshake(&hs);
+    let text = String::from_utf8(line.clone()).unwrap();
+    assert!(
+        text.contains(r#""objects":[{"name":"Ledger","params":["i64"],"error":false,"methods":[{"name":"Total","params":[],"results":["Money"],"error":false},{"name":"Close","params":[],"results":[],"error":false,"consumes":true}]}],"structs":[{"name":"Money""#),
+        "{text}"
+    );
+    assert_eq!(parse_handshake(line.trim_ascii_end()).unwrap(), hs);
+}
+
+#[test]
+fn new_call_and_drop_requests_have_the_bytes_of_the_contract() {
+    let mut out = Vec::new();
+    write_new(&mut out, 5, "Ledger", &[Value::Int(3)], &[Type::I64]);
+    write_call(
+        &mut out,
+        6,
+        "Add",
+        1,
+        &[Value::str("a"), Value::Int(100)],
+        &[Type::String, Type::I64],
+    );
+    write_drop(&mut out, 7, 1);
+    write_call(&mut out, 8, "Total", 18446744073709551615, &[], &[]);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        concat!(
+            "{\"id\":5,\"new\":\"Ledger\",\"args\":[3]}\n",
+            "{\"id\":6,\"call\":\"Add\",\"on\":1,\"args\":[\"a\",100]}\n",
+            "{\"id\":7,\"drop\":1}\n",
+            "{\"id\":8,\"call\":\"Total\",\"on\":18446744073709551615,\"args\":[]}\n",
+        )
+    );
 }

@@ -383,6 +383,7 @@ pub(super) fn handshake(
                 },
             )
             .collect(),
+        objects: Vec::new(),
         problems: Vec::new(),
     }
 }
