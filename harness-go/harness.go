@@ -134,13 +134,16 @@ var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
 // function is one registered function, method or constructor with the state its calls reuse:
 // settable argument slots (decoded into, then passed by value) and addressable result slots
-// (encoders read float32 bits through an address). A method (method >= 0) is called as
-// recv.Method(method) on the object it is called on; fn is unused for it.
+// (encoders read float32 bits through an address). A method of a concrete type (recv) is its
+// method expression fn with the receiver in args[0]; a method of an interface type (method >= 0)
+// is called as recv.Method(method), fn unused. (A bound method value would cost an allocation a
+// call.)
 type function struct {
 	name     string
 	fn       reflect.Value
-	sig      reflect.Type // fn's type; a method's type without the receiver
-	method   int          // the index in the object's method set, or -1 for a function
+	sig      reflect.Type // the wire signature: a method's type without the receiver
+	recv     bool         // fn takes the receiver first, in args[0]
+	method   int          // the index in an interface's method set, or -1
 	variadic bool
 	params   []*codec
 	results  []*codec
@@ -421,6 +424,10 @@ func (f *function) appendReply(b []byte, id uint64, res []reflect.Value, kind re
 // decodeArgs decodes the `args` array and the request's closing brace into f.args, or returns
 // the message of a `bad` reply.
 func (f *function) decodeArgs(p *parser) string {
+	args := f.args
+	if f.recv {
+		args = args[1:]
+	}
 	if err := p.expectByte('['); err != nil {
 		return "cannot decode arguments: " + err.Error()
 	}
@@ -433,7 +440,7 @@ func (f *function) decodeArgs(p *parser) string {
 				return "cannot decode arguments: " + err.Error()
 			}
 		}
-		if err := c.dec(p, f.args[i]); err != nil {
+		if err := c.dec(p, args[i]); err != nil {
 			return fmt.Sprintf("cannot decode argument %d (%s): %v", i+1, c.spec, err)
 		}
 	}
@@ -458,9 +465,15 @@ func (f *function) run(recv reflect.Value) (res []reflect.Value, kind replyKind,
 		if !done {
 			res, kind, msg = nil, replyPanic, panicMessage(recover())
 		}
+		if f.recv {
+			f.args[0].SetZero() // do not keep a dropped object alive until the next call
+		}
 	}()
 	fn := f.fn
-	if f.method >= 0 {
+	switch {
+	case f.recv:
+		f.args[0].Set(recv)
+	case f.method >= 0:
 		fn = recv.Method(f.method) // under the recovery: it panics on a nil interface
 	}
 	if f.variadic {

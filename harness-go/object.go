@@ -72,7 +72,7 @@ func (r *registry) addObject(name string, constructor any) string {
 	if msg := r.addStructs(ctor); msg != "" {
 		return msg
 	}
-	o := &object{name: name, ctor: ctor, goType: t.Out(0), goCtor: constructorName(v),
+	o := &object{name: name, ctor: ctor, goType: t.Out(0), goCtor: constructorName(v, t.Out(0)),
 		byMethod: map[string]*function{}, skipWhy: map[string]string{}}
 	o.addMethods(r)
 	r.objects = append(r.objects, o)
@@ -98,8 +98,9 @@ func (o *object) addMethods(r *registry) {
 		if !m.IsExported() { // interfaces list unexported methods too
 			continue
 		}
+		iface := ot.Kind() == reflect.Interface
 		sig := m.Type // an interface method's type has no receiver; a concrete type's has
-		if ot.Kind() != reflect.Interface {
+		if !iface {
 			sig = withoutReceiver(sig)
 		}
 		f, msg := newFunction(o.name+"."+name, sig, 0)
@@ -110,7 +111,12 @@ func (o *object) addMethods(r *registry) {
 			o.skip(name, msg)
 			continue
 		}
-		f.method = m.Index
+		if iface {
+			f.method = m.Index
+		} else {
+			f.fn, f.recv = m.Func, true
+			f.args = append([]reflect.Value{reflect.New(ot).Elem()}, f.args...)
+		}
 		o.methods = append(o.methods, f)
 		o.byMethod[name] = f
 	}
@@ -134,21 +140,34 @@ func withoutReceiver(t reflect.Type) reflect.Type {
 	return reflect.FuncOf(in, out, t.IsVariadic())
 }
 
-// constructorName is the Go name of the function v as `package.Func` (the last element of the
-// package path), or "" when it has no name a Go test could call: a func literal or closure
-// (`pkg.Outer.func1`), a method value (`pkg.T.New-fm`), a generic instantiation (`pkg.New[...]`).
-func constructorName(v reflect.Value) string {
+// constructorName is the Go name of the function v as `package.Func`, or "" when it has no name
+// a Go test could call: a func literal or closure (`pkg.Outer.func1`), a method value
+// (`pkg.T.New-fm`), a generic instantiation (`pkg.New[...]`). The package is the last element of
+// its path, except that when the constructed type t (or what it points to) is declared in the
+// same package, t's own spelling of the package name is used (`harness` for the path
+// `…/harness-go`).
+func constructorName(v reflect.Value, t reflect.Type) string {
 	fn := runtime.FuncForPC(v.Pointer())
 	if fn == nil {
 		return ""
 	}
 	full := fn.Name()
-	last := full[strings.LastIndexByte(full, '/')+1:]
-	pkg, name, ok := strings.Cut(last, ".")
-	if !ok || !isGoIdent(name) {
+	slash := strings.LastIndexByte(full, '/')
+	dot := strings.IndexByte(full[slash+1:], '.')
+	if dot < 0 || !isGoIdent(full[slash+1+dot+1:]) {
 		return ""
 	}
-	return strings.ReplaceAll(pkg, "%2e", ".") + "." + name // the linker escapes dots in the last path element
+	path, name := full[:slash+1+dot], full[slash+1+dot+1:]
+	path = strings.ReplaceAll(path, "%2e", ".") // the linker escapes dots in the last path element
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.PkgPath() == path && t.Name() != "" {
+		if pkg, _, ok := strings.Cut(t.String(), "."); ok {
+			return pkg + "." + name
+		}
+	}
+	return path[strings.LastIndexByte(path, '/')+1:] + "." + name
 }
 
 func isGoIdent(s string) bool {
