@@ -12,6 +12,11 @@
 // (unexported fields are skipped: they stay zero in decoded arguments and are not compared in
 // results). Named non-struct types map to their underlying type. A function may return several
 // results, optionally ending with error.
+//
+// A type with state is registered as an object, one line for its constructor and all its
+// exported methods (see Object): parity then constructs objects and calls their methods by handle.
+//
+//	harness.Object("Ledger", billing.NewLedger)
 package harness
 
 import (
@@ -127,12 +132,18 @@ func (q *inputQueue) Read(p []byte) (int, error) {
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
-// function is one registered function with the state its calls reuse: settable argument slots
-// (decoded into, then passed by value) and addressable result slots (encoders read float32 bits
-// through an address).
+// function is one registered function, method or constructor with the state its calls reuse:
+// settable argument slots (decoded into, then passed by value) and addressable result slots
+// (encoders read float32 bits through an address). A method of a concrete type (recv) is its
+// method expression fn with the receiver in args[0]; a method of an interface type (method >= 0)
+// is called as recv.Method(method), fn unused. (A bound method value would cost an allocation a
+// call.)
 type function struct {
 	name     string
 	fn       reflect.Value
+	sig      reflect.Type // the wire signature: a method's type without the receiver
+	recv     bool         // fn takes the receiver first, in args[0]
+	method   int          // the index in an interface's method set, or -1
 	variadic bool
 	params   []*codec
 	results  []*codec
@@ -141,18 +152,24 @@ type function struct {
 	res      []reflect.Value
 }
 
-// registry holds registered functions, the struct types they reach and the problems found.
+// registry holds registered functions and objects, the struct types they reach, the problems
+// found and the live objects (handles) of this process.
 type registry struct {
 	funcs    []*function
 	byName   map[string]*function
+	objects  []*object
+	byObject map[string]*object
 	structs  []*codec
 	byStruct map[string]reflect.Type
 	problems []string
 	parser   parser
+	live     map[uint64]liveObject
+	handles  uint64 // the last handle handed out; handles are never reused
 }
 
 func newRegistry() *registry {
-	return &registry{byName: map[string]*function{}, byStruct: map[string]reflect.Type{}}
+	return &registry{byName: map[string]*function{}, byObject: map[string]*object{},
+		byStruct: map[string]reflect.Type{}, live: map[uint64]liveObject{}}
 }
 
 func (r *registry) register(name string, fn any) {
@@ -170,29 +187,51 @@ func (r *registry) add(name string, fn any) string {
 	if v.Kind() != reflect.Func || v.IsNil() {
 		return fmt.Sprintf("the registered value has type %T, which is not a function", fn)
 	}
-	t := v.Type()
-	f := &function{name: name, fn: v, variadic: t.IsVariadic()}
+	f, msg := newFunction(name, v.Type(), 0)
+	if msg != "" {
+		return msg
+	}
+	f.fn = v
+	if msg := r.addStructs(f); msg != "" {
+		return msg
+	}
+	r.funcs = append(r.funcs, f)
+	r.byName[name] = f
+	return ""
+}
+
+// newFunction builds the codecs and slots of a call of signature t, or returns why a type of it
+// cannot cross the wire. The first skipResults results (a constructor's object) are returned by
+// run but not encoded. The trailing error, if any, is recognized after them.
+func newFunction(name string, t reflect.Type, skipResults int) (*function, string) {
+	f := &function{name: name, sig: t, method: -1, variadic: t.IsVariadic()}
 	for i := 0; i < t.NumIn(); i++ {
 		c, err := codecFor(t.In(i))
 		if err != nil {
-			return err.describe("parameter", i+1, t.In(i))
+			return nil, err.describe("parameter", i+1, t.In(i))
 		}
 		f.params = append(f.params, c)
 		f.args = append(f.args, reflect.New(t.In(i)).Elem())
 	}
 	nout := t.NumOut()
-	if nout > 0 && t.Out(nout-1) == errorType {
+	if nout > skipResults && t.Out(nout-1) == errorType {
 		f.hasErr = true
 		nout--
 	}
-	for i := 0; i < nout; i++ {
+	for i := skipResults; i < nout; i++ {
 		c, err := codecFor(t.Out(i))
 		if err != nil {
-			return err.describe("result", i+1, t.Out(i))
+			return nil, err.describe("result", i+1, t.Out(i))
 		}
 		f.results = append(f.results, c)
 		f.res = append(f.res, reflect.New(t.Out(i)).Elem())
 	}
+	return f, ""
+}
+
+// addStructs registers the struct types f's parameters and results reach, or returns why it
+// cannot (a name that two struct types share) and registers none.
+func (r *registry) addStructs(f *function) string {
 	var found []*codec
 	seen := map[reflect.Type]bool{}
 	for _, c := range append(append([]*codec{}, f.params...), f.results...) {
@@ -209,8 +248,6 @@ func (r *registry) add(name string, fn any) string {
 			r.structs = append(r.structs, s)
 		}
 	}
-	r.funcs = append(r.funcs, f)
-	r.byName[name] = f
 	return ""
 }
 
@@ -253,23 +290,14 @@ func (r *registry) handshake() *handshake {
 		Protocol:  protocolVersion,
 		Harness:   "go",
 		Functions: []handshakeFunc{},
+		Objects:   []handshakeObject{},
 		Structs:   []handshakeStruct{},
 		Problems:  append([]string{}, r.problems...),
 	}
 	for _, f := range r.funcs {
-		t := f.fn.Type()
-		hf := handshakeFunc{Name: f.name, Error: f.hasErr, Params: []string{}, Results: []string{},
-			GoParams: []string{}, GoResults: []string{}}
-		for i, c := range f.params {
-			hf.Params = append(hf.Params, c.spec)
-			hf.GoParams = append(hf.GoParams, t.In(i).String())
-		}
-		for i, c := range f.results {
-			hf.Results = append(hf.Results, c.spec)
-			hf.GoResults = append(hf.GoResults, t.Out(i).String())
-		}
-		hs.Functions = append(hs.Functions, hf)
+		hs.Functions = append(hs.Functions, f.signature())
 	}
+	hs.Objects = r.objectSignatures()
 	for _, s := range r.structs {
 		hst := handshakeStruct{Name: s.spec, Fields: [][2]string{}}
 		for _, f := range s.fields {
@@ -278,6 +306,25 @@ func (r *registry) handshake() *handshake {
 		hs.Structs = append(hs.Structs, hst)
 	}
 	return hs
+}
+
+// signature is f's entry in the handshake: its wire and Go parameter and result types.
+func (f *function) signature() handshakeFunc {
+	hf := handshakeFunc{Name: f.name, Error: f.hasErr, Params: []string{}, Results: []string{},
+		GoParams: []string{}, GoResults: []string{}}
+	skip := f.sig.NumOut() - len(f.results)
+	if f.hasErr {
+		skip--
+	}
+	for i, c := range f.params {
+		hf.Params = append(hf.Params, c.spec)
+		hf.GoParams = append(hf.GoParams, f.sig.In(i).String())
+	}
+	for i, c := range f.results {
+		hf.Results = append(hf.Results, c.spec)
+		hf.GoResults = append(hf.GoResults, f.sig.Out(skip+i).String())
+	}
+	return hf
 }
 
 // serve writes the handshake to out, then answers the requests read from in until end of input.
@@ -335,25 +382,38 @@ func (r *registry) handle(b []byte, line []byte) []byte {
 	if msg != "" {
 		return appendMessageReply(b, req.id, replyBad, msg)
 	}
-	f := r.byName[string(req.fn)]
+	if req.kind != requestFn {
+		return r.handleObject(b, p, req)
+	}
+	f := r.byName[string(req.name)]
 	if f == nil {
-		return appendMessageReply(b, req.id, replyBad, "unknown function "+strconv.Quote(string(req.fn)))
+		return appendMessageReply(b, req.id, replyBad, "unknown function "+strconv.Quote(string(req.name)))
 	}
 	if msg := f.decodeArgs(p); msg != "" {
 		return appendMessageReply(b, req.id, replyBad, msg)
 	}
-	res, kind, msg := f.run()
+	res, kind, msg := f.run(reflect.Value{})
+	return f.appendReply(b, req.id, res, kind, msg)
+}
+
+// appendReply appends the reply to a call of f that ended as run reported: the encoded results
+// for ok, else the message.
+func (f *function) appendReply(b []byte, id uint64, res []reflect.Value, kind replyKind, msg string) []byte {
 	if kind != replyOK {
-		return appendMessageReply(b, req.id, kind, msg)
+		return appendMessageReply(b, id, kind, msg)
 	}
-	b = appendReplyHead(b, req.id, replyOK)
+	skip := len(res) - len(f.results)
+	if f.hasErr {
+		skip--
+	}
+	b = appendReplyHead(b, id, replyOK)
 	b = append(b, '[')
 	for i, c := range f.results {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		slot := f.res[i]
-		slot.Set(res[i])
+		slot.Set(res[skip+i])
 		b = c.enc(b, slot)
 		slot.SetZero() // do not keep the result alive until the next call
 	}
@@ -364,6 +424,10 @@ func (r *registry) handle(b []byte, line []byte) []byte {
 // decodeArgs decodes the `args` array and the request's closing brace into f.args, or returns
 // the message of a `bad` reply.
 func (f *function) decodeArgs(p *parser) string {
+	args := f.args
+	if f.recv {
+		args = args[1:]
+	}
 	if err := p.expectByte('['); err != nil {
 		return "cannot decode arguments: " + err.Error()
 	}
@@ -376,7 +440,7 @@ func (f *function) decodeArgs(p *parser) string {
 				return "cannot decode arguments: " + err.Error()
 			}
 		}
-		if err := c.dec(p, f.args[i]); err != nil {
+		if err := c.dec(p, args[i]); err != nil {
 			return fmt.Sprintf("cannot decode argument %d (%s): %v", i+1, c.spec, err)
 		}
 	}
@@ -392,19 +456,30 @@ func (f *function) decodeArgs(p *parser) string {
 	return ""
 }
 
-// run calls f with its decoded arguments. A panic is recovered into a `panic` outcome; a non-nil
-// trailing error becomes an `error` outcome (its Error method runs under the same recovery).
-func (f *function) run() (res []reflect.Value, kind replyKind, msg string) {
+// run calls f with its decoded arguments; a method is called on recv. A panic is recovered into
+// a `panic` outcome; a non-nil trailing error becomes an `error` outcome (its Error method runs
+// under the same recovery).
+func (f *function) run(recv reflect.Value) (res []reflect.Value, kind replyKind, msg string) {
 	done := false
 	defer func() {
 		if !done {
 			res, kind, msg = nil, replyPanic, panicMessage(recover())
 		}
+		if f.recv {
+			f.args[0].SetZero() // do not keep a dropped object alive until the next call
+		}
 	}()
+	fn := f.fn
+	switch {
+	case f.recv:
+		f.args[0].Set(recv)
+	case f.method >= 0:
+		fn = recv.Method(f.method) // under the recovery: it panics on a nil interface
+	}
 	if f.variadic {
-		res = f.fn.CallSlice(f.args)
+		res = fn.CallSlice(f.args)
 	} else {
-		res = f.fn.Call(f.args)
+		res = fn.Call(f.args)
 	}
 	kind = replyOK
 	if f.hasErr {

@@ -107,11 +107,11 @@ func TestTheHandshakeListsFunctionsStructsAndProblems(t *testing.T) {
 	r.register("Convert", func(c Cents, rate *float64, by map[string]Money) ([]Money, error) { return nil, nil })
 	r.register("Lines", func(l []Line) {})
 	got := string(appendHandshake(nil, r.handshake()))
-	want := `{"protocol":1,"harness":"go","functions":[` +
+	want := `{"protocol":2,"harness":"go","functions":[` +
 		`{"name":"Add","params":["i64","i64"],"results":["i64"],"error":false,"go_params":["int","int64"],"go_results":["int"]},` +
 		`{"name":"Convert","params":["i64","option<f64>","map<string,Money>"],"results":["list<Money>"],"error":true,"go_params":["harness.Cents","*float64","map[string]harness.Money"],"go_results":["[]harness.Money"]},` +
 		`{"name":"Lines","params":["list<Line>"],"results":[],"error":false,"go_params":["[]harness.Line"],"go_results":[]}],` +
-		`"structs":[{"name":"Money","fields":[["Units","i64"],["Currency","string"]]},` +
+		`"objects":[],"structs":[{"name":"Money","fields":[["Units","i64"],["Currency","string"]]},` +
 		`{"name":"Line","fields":[["Sku","string"],["Qty","i32"],["Price","option<Money>"],["Weights","list<f32>"]]}],` +
 		`"problems":["ParseAmount: parameter 2 has type chan int, which no spec type maps to"]}` + "\n"
 	if got != want {
@@ -257,7 +257,7 @@ func TestALoneRequestIsAnsweredWithoutWaitingForMoreInput(t *testing.T) {
 			return ""
 		}
 	}
-	if hs := readLine(); !strings.HasPrefix(hs, `{"protocol":1,`) {
+	if hs := readLine(); !strings.HasPrefix(hs, `{"protocol":2,`) {
 		t.Fatalf("first line %q is not a handshake", hs)
 	}
 	for i := 1; i <= 3; i++ {
@@ -315,7 +315,7 @@ func TestPrintingToStdoutCannotCorruptTheProtocol(t *testing.T) {
 		`{"id":2,"panic":"runtime error: integer divide by zero"}`,
 		`{"id":3,"ok":[42]}`,
 	}
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], `{"protocol":1,"harness":"go",`) || !reflect.DeepEqual(lines[1:], want) {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], `{"protocol":2,"harness":"go",`) || !reflect.DeepEqual(lines[1:], want) {
 		t.Fatalf("protocol output:\n%s", stdout)
 	}
 	for _, noise := range []string{"noise from fmt.Println", "noise to os.Stdout", "noise to descriptor 1"} {

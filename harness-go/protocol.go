@@ -1,4 +1,4 @@
-// The harness protocol, version 1 (docs/protocol.md): handshake, request and reply lines, and the
+// The harness protocol, version 2 (docs/protocol.md): handshake, request and reply lines, and the
 // wire primitives of the value codec. This file mirrors runner/src/protocol.rs; the two must produce
 // byte-identical encodings. The per-type codecs built from these primitives are in codec.go.
 
@@ -13,7 +13,7 @@ import (
 )
 
 // protocolVersion is the protocol version this harness speaks.
-const protocolVersion = 1
+const protocolVersion = 2
 
 // handshake is the first line a harness writes. Every slice must be non-nil: parity reads `null`
 // as a malformed handshake.
@@ -21,6 +21,7 @@ type handshake struct {
 	Protocol  int               `json:"protocol"`
 	Harness   string            `json:"harness"`
 	Functions []handshakeFunc   `json:"functions"`
+	Objects   []handshakeObject `json:"objects"`
 	Structs   []handshakeStruct `json:"structs"`
 	Problems  []string          `json:"problems"`
 }
@@ -33,6 +34,21 @@ type handshakeFunc struct {
 	Error     bool     `json:"error"`
 	GoParams  []string `json:"go_params"`
 	GoResults []string `json:"go_results"`
+}
+
+// handshakeObject is one registered object: its constructor's signature (the constructed value
+// is not among any results), the Go type it constructs, the constructor's Go name ("" when it has
+// none to call, such as a func literal), its methods (receiver not listed) and the exported
+// methods no spec type maps to, as "Name: reason".
+type handshakeObject struct {
+	Name          string          `json:"name"`
+	Params        []string        `json:"params"`
+	Error         bool            `json:"error"`
+	GoParams      []string        `json:"go_params"`
+	GoType        string          `json:"go_type"`
+	GoConstructor string          `json:"go_constructor"`
+	Methods       []handshakeFunc `json:"methods"`
+	Skipped       []string        `json:"skipped"`
 }
 
 // handshakeStruct is a struct type reachable from the functions: exported fields in declaration
@@ -91,16 +107,30 @@ func appendMessageReply(b []byte, id uint64, kind replyKind, msg string) []byte 
 	return appendReplyTail(b)
 }
 
-// request is the head of a request line: its id and its function name (aliasing the line or the
-// parser's scratch).
+// requestKind says what a request asks for.
+type requestKind uint8
+
+const (
+	requestFn   requestKind = iota // {"id":N,"fn":"Name","args":[...]}
+	requestNew                     // {"id":N,"new":"Object","args":[...]}
+	requestCall                    // {"id":N,"call":"Method","on":H,"args":[...]}
+	requestDrop                    // {"id":N,"drop":H}
+)
+
+// request is the head of a request line: its id, its kind, the function, object or method name
+// (aliasing the line or the parser's scratch) and the handle of a call or drop.
 type request struct {
-	id uint64
-	fn []byte
+	id     uint64
+	kind   requestKind
+	name   []byte
+	handle uint64
 }
 
-// parseRequestHead parses `{"id":N,"fn":"Name","args":` and leaves p at the arguments array.
-// The message of a failure is meant for a `bad` reply; req.id stays 0 when the id itself could not
-// be read.
+// parseRequestHead parses the head of a request up to its arguments array, and leaves p there:
+// `{"id":N,"fn":"Name","args":`, `{"id":N,"new":"Object","args":`, or
+// `{"id":N,"call":"Method","on":H,"args":`. A drop, `{"id":N,"drop":H}`, is parsed whole. A
+// function call is tried first, so that it costs what it did in version 1. The message of a
+// failure is meant for a `bad` reply; req.id stays 0 when the id itself could not be read.
 func parseRequestHead(p *parser) (req request, msg string) {
 	if p.expect(`{"id":`) != nil {
 		return req, "malformed request"
@@ -110,14 +140,38 @@ func parseRequestHead(p *parser) (req request, msg string) {
 		return req, "malformed request id"
 	}
 	req.id = id
-	if p.expect(`,"fn":`) != nil {
-		return req, "malformed request: expected `fn`"
+	switch {
+	case p.eat(`,"fn":`):
+		req.kind = requestFn
+	case p.eat(`,"new":`):
+		req.kind = requestNew
+	case p.eat(`,"call":`):
+		req.kind = requestCall
+	case p.eat(`,"drop":`):
+		req.kind = requestDrop
+		if req.handle, err = p.u64(); err != nil {
+			return req, "malformed object handle: " + err.Error()
+		}
+		if !p.eatByte('}') || !p.atEnd() {
+			return req, "malformed request: expected `}` after the handle, then the end of the line"
+		}
+		return req, ""
+	default:
+		return req, "malformed request: expected `fn`, `new`, `call` or `drop`"
 	}
 	name, err := p.str()
 	if err != nil {
-		return req, "malformed function name: " + err.Error()
+		return req, "malformed " + [...]string{"function", "object", "method"}[req.kind] + " name: " + err.Error()
 	}
-	req.fn = name
+	req.name = name
+	if req.kind == requestCall {
+		if p.expect(`,"on":`) != nil {
+			return req, "malformed request: expected `on`"
+		}
+		if req.handle, err = p.u64(); err != nil {
+			return req, "malformed object handle: " + err.Error()
+		}
+	}
 	if p.expect(`,"args":`) != nil {
 		return req, "malformed request: expected `args`"
 	}
