@@ -69,7 +69,7 @@ func TestNewLedgerRejectsCapacitiesBelowOne(t *testing.T) {
 }
 
 // ledgerSequences are the sequences the Rust ports' tests replay with the same expected
-// outcomes; the last three are the shortest ones that show the naive port's planted bugs.
+// outcomes; the "bug" ones are the shortest that show the naive port's planted bugs.
 var ledgerSequences = []struct {
 	name     string
 	capacity int
@@ -124,6 +124,8 @@ var ledgerSequences = []struct {
 		{method: "Add", id: "a", cents: 3, want: "ok"},
 		{method: "Get", id: "a", want: "3"},
 		{method: "Total", want: "3"},
+		{method: "EvictOldest", want: `"a"`},
+		{method: "Add", id: "a", cents: 4, want: "ok"},
 	}},
 	{"wraps the total around", 3, []call{
 		{method: "Add", id: "max", cents: math.MaxInt64, want: "ok"},
@@ -131,6 +133,24 @@ var ledgerSequences = []struct {
 		{method: "Total", want: "-9223372036854775808"},
 		{method: "Add", id: "min", cents: math.MinInt64, want: "ok"},
 		{method: "Total", want: "0"},
+	}},
+	{"automatic eviction takes its cents off the total", 1, []call{
+		{method: "Add", id: "a", cents: 5, want: "ok"},
+		{method: "Add", id: "b", cents: 7, want: "ok"},
+		{method: "Total", want: "7"},
+		{method: "Len", want: "1"},
+	}},
+	{"a ledger of one evicts its one invoice", 1, []call{
+		{method: "Add", id: "a", cents: 0, want: "ok"},
+		{method: "Add", id: "b", cents: 0, want: "ok"},
+		{method: "IDs", want: `["b"]`},
+	}},
+	{"evictions of invoices of no cents leave the total", 2, []call{
+		{method: "Add", id: "a", cents: 0, want: "ok"},
+		{method: "Add", id: "b", cents: 0, want: "ok"},
+		{method: "Add", id: "c", cents: 0, want: "ok"},
+		{method: "Total", want: "0"},
+		{method: "Len", want: "2"},
 	}},
 	{"bug A: EvictOldest takes its cents off the total", 1, []call{
 		{method: "Add", id: "a", cents: 5, want: "ok"},
@@ -140,6 +160,11 @@ var ledgerSequences = []struct {
 	{"bug B: an evicted id can be added again", 1, []call{
 		{method: "Add", id: "a", cents: 0, want: "ok"},
 		{method: "EvictOldest", want: `"a"`},
+		{method: "Add", id: "a", cents: 0, want: "ok"},
+	}},
+	{"bug B: an id evicted automatically can be added again", 1, []call{
+		{method: "Add", id: "a", cents: 0, want: "ok"},
+		{method: "Add", id: "b", cents: 0, want: "ok"},
 		{method: "Add", id: "a", cents: 0, want: "ok"},
 	}},
 	{"bug C: a full ledger evicts its oldest invoice", 2, []call{

@@ -111,7 +111,30 @@ fn shortest_sci(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::float_v;
+    use super::{float_v, quote};
+
+    #[test]
+    fn strings_quote_like_gos_percent_q() {
+        // Expected texts printed by Go's fmt.Sprintf("%q", s).
+        let cases = [
+            ("", r#""""#),
+            ("plain ASCII ~", r#""plain ASCII ~""#),
+            ("\"\\'", r#""\"\\'""#),
+            ("\u{7}\u{8}\u{c}\n\r\t\u{b}", r#""\a\b\f\n\r\t\v""#),
+            ("\u{0}\u{1b}\u{1f}\u{7f}", r#""\x00\x1b\x1f\x7f""#),
+            ("\u{80}\u{a0}\u{ad}", r#""\u0080\u00a0\u00ad""#),
+            ("é ǅ ١ \u{301} €", "\"é ǅ ١ \u{301} €\""),
+            ("\u{200b}\u{feff}\u{2028}", r#""\u200b\ufeff\u2028""#),
+            ("\u{378}\u{fffd}\u{ffff}", "\"\\u0378\u{fffd}\\uffff\""),
+            (
+                "\u{1F600}\u{E0001}\u{10FFFF}",
+                r#""😀\U000e0001\U0010ffff""#,
+            ),
+        ];
+        for (s, want) in cases {
+            assert_eq!(quote(s), want, "quoting {s:?}");
+        }
+    }
 
     #[test]
     fn floats_print_like_gos_percent_v() {
