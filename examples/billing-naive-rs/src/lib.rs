@@ -2,7 +2,11 @@
 //! first migration pass often is: idiomatic-looking Rust that trusts std to mean what Go means.
 //! Every planted mistake is marked `MISTAKE:`; `specs/example-naive.toml` lets parity find them.
 //! The careful port of the same functions is the `billing` crate.
+//!
+//! [`ledger`] is a naive port of Go's stateful `Ledger`, with three planted state bugs.
 #![warn(missing_docs)]
+
+pub mod ledger;
 
 /// Go's `MaxSlugRunes`.
 const MAX_SLUG_CHARS: usize = 48;

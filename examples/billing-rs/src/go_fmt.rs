@@ -1,8 +1,41 @@
-//! Go's `fmt` formatting of floats (`%v`), which error messages embed.
+//! Go's `fmt` formatting of floats (`%v`) and strings (`%q`), which error messages embed.
 //!
 //! Rust's `Display` for `f64` never switches to exponent form and spells infinity `inf`; Go's
 //! `%v` is `%g` with the shortest digits: exponent form below 1e-4 and from 1e6 on (`1e+21`,
 //! `1.234567e+06`, `1e-05`), and `+Inf`, `-Inf`, `NaN`.
+
+/// Formats `s` as Go's `fmt.Sprintf("%q", s)` (that is `strconv.Quote`) does for a valid UTF-8
+/// string: `"` and `\` are backslashed, runes Go counts as printable ([`is_print`]) stay as
+/// they are, `\a \b \f \n \r \t \v` get their short escapes, other ASCII controls and DEL are
+/// `\xNN`, and the remaining runes `\uNNNN` or `\UNNNNNNNN`, in lower-case hex. Rust's `{:?}`
+/// differs (`\u{1b}`, and it keeps every printable non-ASCII char by std's newer Unicode).
+///
+/// [`is_print`]: crate::go_unicode::is_print
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if crate::go_unicode::is_print(c) => out.push(c),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if c < ' ' || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// Formats `f` as Go's `fmt.Sprint(f)` does for a `float64`.
 pub fn float_v(f: f64) -> String {
@@ -78,7 +111,30 @@ fn shortest_sci(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::float_v;
+    use super::{float_v, quote};
+
+    #[test]
+    fn strings_quote_like_gos_percent_q() {
+        // Expected texts printed by Go's fmt.Sprintf("%q", s).
+        let cases = [
+            ("", r#""""#),
+            ("plain ASCII ~", r#""plain ASCII ~""#),
+            ("\"\\'", r#""\"\\'""#),
+            ("\u{7}\u{8}\u{c}\n\r\t\u{b}", r#""\a\b\f\n\r\t\v""#),
+            ("\u{0}\u{1b}\u{1f}\u{7f}", r#""\x00\x1b\x1f\x7f""#),
+            ("\u{80}\u{a0}\u{ad}", r#""\u0080\u00a0\u00ad""#),
+            ("é ǅ ١ \u{301} €", "\"é ǅ ١ \u{301} €\""),
+            ("\u{200b}\u{feff}\u{2028}", r#""\u200b\ufeff\u2028""#),
+            ("\u{378}\u{fffd}\u{ffff}", "\"\\u0378\u{fffd}\\uffff\""),
+            (
+                "\u{1F600}\u{E0001}\u{10FFFF}",
+                r#""😀\U000e0001\U0010ffff""#,
+            ),
+        ];
+        for (s, want) in cases {
+            assert_eq!(quote(s), want, "quoting {s:?}");
+        }
+    }
 
     #[test]
     fn floats_print_like_gos_percent_v() {

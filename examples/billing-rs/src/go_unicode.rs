@@ -48,6 +48,12 @@ pub fn is_digit(c: char) -> bool {
     in_ranges(c, tables::DIGIT)
 }
 
+/// Go's `strconv.IsPrint` (the same set as `unicode.IsPrint`): letters, marks, numbers,
+/// punctuation, symbols and the ASCII space, the runes `strconv.Quote` leaves unescaped.
+pub fn is_print(c: char) -> bool {
+    in_ranges(c, tables::PRINT)
+}
+
 /// Go's `unicode.IsSpace`. Go checks Latin-1 by hand and the White_Space property above it;
 /// `char::is_whitespace` is White_Space too, which agrees for every char (checked against Go
 /// for all of them). Neither counts U+200B or U+FEFF as space.

@@ -1,6 +1,6 @@
 //! The careful Rust port of the Go package `harness-go/billing`: money amounts typed by users,
 //! splits and discounts, slugs, titles and truncation for invoice lines, tag statistics, e-mail
-//! normalization and opaque page cursors.
+//! normalization, opaque page cursors, and a bounded [`Ledger`] of invoices (a stateful type).
 //!
 //! Every function returns exactly what its Go original returns, including error texts, for
 //! every input a Rust `&str` can hold. Where Rust's std and Go's standard library disagree (case
@@ -12,6 +12,7 @@ mod amount;
 mod cursor;
 pub mod go_fmt;
 pub mod go_unicode;
+pub mod ledger;
 #[cfg(feature = "parity")]
 mod registry;
 mod text;
@@ -21,6 +22,7 @@ pub use amount::{
     SplitError, MAX_PARTS,
 };
 pub use cursor::{decode_cursor, encode_cursor, Cursor, CursorError};
+pub use ledger::Ledger;
 #[cfg(feature = "parity")]
 pub use registry::{register, registry};
 pub use text::{

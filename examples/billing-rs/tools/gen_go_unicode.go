@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"unicode"
 )
 
@@ -25,6 +26,7 @@ func main() {
 	fmt.Fprintf(w, "pub const GO_UNICODE_VERSION: &str = %q;\n\n", unicode.Version)
 	ranges(w, "LETTER", "`unicode.IsLetter`", unicode.IsLetter)
 	ranges(w, "DIGIT", "`unicode.IsDigit`", unicode.IsDigit)
+	ranges(w, "PRINT", "`strconv.IsPrint`", strconv.IsPrint)
 	fmt.Fprintf(w, "/// `unicode.CaseRanges`: `(lo, hi, [upper, lower, title] deltas)`; a delta of\n")
 	fmt.Fprintf(w, "/// [`UPPER_LOWER`](super::UPPER_LOWER) marks an alternating upper/lower sequence.\n")
 	fmt.Fprintf(w, "#[rustfmt::skip]\npub const CASE_RANGES: &[(u32, u32, [i32; 3])] = &[")
