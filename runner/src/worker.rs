@@ -239,6 +239,59 @@ fn handle(
 mod tests {
     use super::*;
 
+    /// Serves `input` on `r` in memory and returns the reply lines after the handshake. Installs
+    /// [`capture_panics`] once for the whole test binary: tests run in parallel, so a hook set and
+    /// restored per test could be restored while another test's closure panics.
+    fn serve_lines(r: &Registry, input: &str) -> Vec<String> {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(capture_panics);
+        let mut out = Vec::new();
+        serve_on(r, input.as_bytes(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        text.lines().skip(1).map(str::to_string).collect()
+    }
+
+    struct Ledger {
+        cap: usize,
+        cents: Vec<i64>,
+    }
+
+    fn ledgers() -> Registry {
+        Registry::new()
+            .function("neg", |a: i64| a.wrapping_neg())
+            .try_object("Ledger", |cap: i64| {
+                usize::try_from(cap)
+                    .map(|cap| Ledger {
+                        cap,
+                        cents: Vec::new(),
+                    })
+                    .map_err(|_| format!("negative capacity {cap}"))
+            })
+            .method("Ledger", "Add", |l: &mut Ledger, cents: i64| {
+                if l.cents.len() == l.cap {
+                    return Err("full");
+                }
+                l.cents.push(cents);
+                Ok(())
+            })
+            .method("Ledger", "Total", |l: &mut Ledger| {
+                l.cents.iter().sum::<i64>()
+            })
+            .method("Ledger", "Boom", |l: &mut Ledger| -> i64 {
+                l.cents.push(1000);
+                panic!("boom after pushing")
+            })
+            .consuming("Ledger", "Close", |l: Ledger| l.cents.len() as u64)
+            .replacing("Ledger", "Grow", |l: Ledger, by: i64| Ledger {
+                cap: l.cap + by as usize,
+                ..l
+            })
+            .replacing("Ledger", "Explode", |_: Ledger| -> Ledger {
+                panic!("explode")
+            })
+            .object("Unit", || ())
+    }
+
     #[test]
     fn pipelined_requests_are_answered_in_order_with_panics_and_rejections() {
         let r = Registry::new()
@@ -250,17 +303,7 @@ mod tests {
             "{\"id\":3,\"fn\":\"len\",\"args\":[\"\\udcff\"]}\n",
             "{\"id\":4,\"fn\":\"nope\",\"args\":[]}\n",
         );
-        let mut out = Vec::new();
-        let prev = panic::take_hook();
-        panic::set_hook(Box::new(|info| {
-            PANIC_MESSAGE.with(|m| {
-                *m.borrow_mut() = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
-            })
-        }));
-        serve_on(&r, input.as_bytes(), &mut out).unwrap();
-        panic::set_hook(prev);
-        let text = String::from_utf8(out).unwrap();
-        let lines: Vec<&str> = text.lines().skip(1).collect();
+        let lines = serve_lines(&r, input);
         assert_eq!(lines[0], r#"{"id":1,"ok":[2]}"#);
         assert_eq!(lines[1], r#"{"id":2,"panic":"attempt to divide by zero"}"#);
         assert!(
@@ -269,5 +312,157 @@ mod tests {
             lines[2]
         );
         assert_eq!(lines[3], r#"{"id":4,"bad":"unknown function \"nope\""}"#);
+    }
+
+    #[test]
+    fn pipelined_object_requests_keep_state_across_calls_between_function_calls() {
+        let lines = serve_lines(
+            &ledgers(),
+            concat!(
+                "{\"id\":1,\"new\":\"Ledger\",\"args\":[2]}\n",
+                "{\"id\":2,\"new\":\"Ledger\",\"args\":[-1]}\n",
+                "{\"id\":3,\"new\":\"Ledger\",\"args\":[1]}\n",
+                "{\"id\":4,\"call\":\"Add\",\"on\":1,\"args\":[100]}\n",
+                "{\"id\":5,\"fn\":\"neg\",\"args\":[3]}\n",
+                "{\"id\":6,\"call\":\"Add\",\"on\":1,\"args\":[20]}\n",
+                "{\"id\":7,\"call\":\"Add\",\"on\":1,\"args\":[3]}\n",
+                "{\"id\":8,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":9,\"call\":\"Total\",\"on\":2,\"args\":[]}\n",
+                "{\"id\":10,\"drop\":1}\n",
+                "{\"id\":11,\"new\":\"Unit\",\"args\":[]}\n",
+            ),
+        );
+        assert_eq!(
+            lines,
+            [
+                r#"{"id":1,"ok":[1]}"#,
+                r#"{"id":2,"error":"negative capacity -1"}"#,
+                r#"{"id":3,"ok":[2]}"#,
+                r#"{"id":4,"ok":[]}"#,
+                r#"{"id":5,"ok":[-3]}"#,
+                r#"{"id":6,"ok":[]}"#,
+                r#"{"id":7,"error":"full"}"#,
+                r#"{"id":8,"ok":[120]}"#,
+                r#"{"id":9,"ok":[0]}"#,
+                r#"{"id":10,"ok":[]}"#,
+                r#"{"id":11,"ok":[3]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_consumed_object_answers_bad_naming_the_method_that_consumed_it() {
+        let lines = serve_lines(
+            &ledgers(),
+            concat!(
+                "{\"id\":1,\"new\":\"Ledger\",\"args\":[5]}\n",
+                "{\"id\":2,\"call\":\"Add\",\"on\":1,\"args\":[7]}\n",
+                "{\"id\":3,\"call\":\"Close\",\"on\":1,\"args\":[\"x\"]}\n",
+                "{\"id\":4,\"call\":\"Close\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":5,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":6,\"drop\":1}\n",
+                "{\"id\":7,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+            ),
+        );
+        assert!(
+            lines[2].starts_with(r#"{"id":3,"bad":"cannot decode arguments"#),
+            "a wrong argument count does not consume: {}",
+            lines[2]
+        );
+        assert_eq!(
+            lines[3..],
+            [
+                r#"{"id":4,"ok":[1]}"#,
+                r#"{"id":5,"bad":"object 1 was consumed by Close"}"#,
+                r#"{"id":6,"ok":[]}"#,
+                r#"{"id":7,"bad":"unknown object handle 1"}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replacing_method_keeps_the_handle_and_a_panicking_one_loses_the_object() {
+        let lines = serve_lines(
+            &ledgers(),
+            concat!(
+                "{\"id\":1,\"new\":\"Ledger\",\"args\":[0]}\n",
+                "{\"id\":2,\"call\":\"Add\",\"on\":1,\"args\":[7]}\n",
+                "{\"id\":3,\"call\":\"Grow\",\"on\":1,\"args\":[1]}\n",
+                "{\"id\":4,\"call\":\"Add\",\"on\":1,\"args\":[7]}\n",
+                "{\"id\":5,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":6,\"call\":\"Explode\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":7,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+            ),
+        );
+        assert_eq!(
+            lines,
+            [
+                r#"{"id":1,"ok":[1]}"#,
+                r#"{"id":2,"error":"full"}"#,
+                r#"{"id":3,"ok":[]}"#,
+                r#"{"id":4,"ok":[]}"#,
+                r#"{"id":5,"ok":[7]}"#,
+                r#"{"id":6,"panic":"explode"}"#,
+                r#"{"id":7,"bad":"object 1 was lost when Explode panicked"}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_panicking_method_keeps_the_object_as_the_panic_left_it() {
+        let lines = serve_lines(
+            &ledgers(),
+            concat!(
+                "{\"id\":1,\"new\":\"Ledger\",\"args\":[3]}\n",
+                "{\"id\":2,\"call\":\"Boom\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":3,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+            ),
+        );
+        assert_eq!(
+            lines,
+            [
+                r#"{"id":1,"ok":[1]}"#,
+                r#"{"id":2,"panic":"boom after pushing"}"#,
+                r#"{"id":3,"ok":[1000]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_objects_methods_and_handles_are_bad_and_handles_are_never_reused() {
+        let lines = serve_lines(
+            &ledgers(),
+            concat!(
+                "{\"id\":1,\"new\":\"Nope\",\"args\":[]}\n",
+                "{\"id\":2,\"new\":\"Ledger\",\"args\":[]}\n",
+                "{\"id\":3,\"new\":\"Ledger\",\"args\":[1]}\n",
+                "{\"id\":4,\"call\":\"Nope\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":5,\"call\":\"Total\",\"on\":9,\"args\":[]}\n",
+                "{\"id\":6,\"drop\":1}\n",
+                "{\"id\":7,\"drop\":1}\n",
+                "{\"id\":8,\"call\":\"Total\",\"on\":1,\"args\":[]}\n",
+                "{\"id\":9,\"new\":\"Ledger\",\"args\":[1]}\n",
+                "{\"id\":10,\"fetch\":1}\n",
+            ),
+        );
+        assert_eq!(lines[0], r#"{"id":1,"bad":"unknown object \"Nope\""}"#);
+        assert!(
+            lines[1].starts_with(r#"{"id":2,"bad":"cannot decode arguments"#),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(
+            lines[2..],
+            [
+                r#"{"id":3,"ok":[1]}"#,
+                r#"{"id":4,"bad":"object \"Ledger\" has no method \"Nope\""}"#,
+                r#"{"id":5,"bad":"unknown object handle 9"}"#,
+                r#"{"id":6,"ok":[]}"#,
+                r#"{"id":7,"bad":"unknown object handle 1"}"#,
+                r#"{"id":8,"bad":"unknown object handle 1"}"#,
+                r#"{"id":9,"ok":[2]}"#,
+                r#"{"id":10,"bad":"malformed request: expected `fn`, `new`, `call` or `drop`"}"#,
+            ]
+        );
     }
 }
