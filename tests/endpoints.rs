@@ -124,7 +124,7 @@ fn the_json_report_carries_each_findings_curl_lines() {
             .iter()
             .find(|f| f["function"] == endpoint)
             .unwrap_or_else(|| panic!("no finding for {endpoint}: {report:#}"));
-        serde_json::from_value(f["http"]["curl"].clone())
+        serde_json::from_value(f["sequence"]["steps"].clone())
             .unwrap_or_else(|e| panic!("http.curl is not a list of strings ({e}): {f:#}"))
     };
     assert_eq!(curl("ListItems"), ["curl -si --path-as-is \"$GO\"'/items'"]);

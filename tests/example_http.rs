@@ -64,7 +64,7 @@ fn findings(report: &serde_json::Value) -> Vec<String> {
         .expect("findings")
         .iter()
         .map(|f| {
-            let curl = f["http"]["curl"]
+            let curl = f["sequence"]["steps"]
                 .as_array()
                 .expect("an endpoint finding has curl lines");
             format!(

@@ -134,17 +134,32 @@ pub(crate) fn load_spec(path: &Path, function: Option<&str>) -> Result<Spec, Che
         if spec.endpoints.iter().any(|e| e.name == name) {
             // An endpoint's sequences take values from the other endpoints: all stay.
             spec.functions.clear();
+            spec.objects.clear();
+            return Ok(spec);
+        }
+        if spec.objects.iter().any(|o| o.name == name) {
+            spec.functions.clear();
+            spec.endpoints.clear();
+            spec.objects.retain(|o| o.name == name);
             return Ok(spec);
         }
         if !spec.functions.iter().any(|f| f.name == name) {
-            let names: Vec<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
+            let names: Vec<&str> = spec
+                .functions
+                .iter()
+                .map(|f| f.name.as_str())
+                .chain(spec.objects.iter().map(|o| o.name.as_str()))
+                .chain(spec.endpoints.iter().map(|e| e.name.as_str()))
+                .collect();
             return Err(CheckError::Usage(format!(
-                "error: no function `{name}` in {}\n(hint: the spec's functions are: {})",
+                "error: no function, object or endpoint `{name}` in {}\n(hint: the spec has: {})",
                 path.display(),
                 names.join(", ")
             )));
         }
         spec.functions.retain(|f| f.name == name);
+        spec.objects.clear();
+        spec.endpoints.clear();
     }
     Ok(spec)
 }
@@ -162,8 +177,14 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
         other => other?,
     }
     let spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
+    if !spec.objects.is_empty() && crate::supervise::interrupted().is_none() {
+        match run_objects(spec.clone(), opts, reporter, &mut summary) {
+            Err(e) if e.is_interrupted() => {}
+            other => other?,
+        }
+    }
     if !spec.endpoints.is_empty() && crate::supervise::interrupted().is_none() {
-        if spec.functions.is_empty() {
+        if spec.functions.is_empty() && spec.objects.is_empty() {
             let names: Vec<String> = spec.endpoints.iter().map(|e| e.name.clone()).collect();
             reporter.event(&Event::RunStarted {
                 command: "check",
@@ -181,13 +202,43 @@ pub fn run(opts: &CheckOptions, reporter: &mut dyn Reporter) -> Result<RunSummar
     Ok(summary)
 }
 
+/// Checks the spec's objects on one Go harness and one Rust worker of their own.
+fn run_objects(
+    mut spec: Spec,
+    opts: &CheckOptions,
+    reporter: &mut dyn Reporter,
+    summary: &mut RunSummary,
+) -> Result<(), CheckError> {
+    let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
+    let go = go_command(&spec)?;
+    let mut session = crate::object::session::Session::start(&go, &opts.rust, opts.timeout)?;
+    spec::check_object_signatures(
+        &mut spec,
+        &source,
+        session.handshake(Side::Go),
+        session.handshake(Side::Rust),
+    )?;
+    if spec.functions.is_empty() {
+        let names: Vec<String> = spec.objects.iter().map(|o| o.name.clone()).collect();
+        reporter.event(&Event::RunStarted {
+            command: "check",
+            spec: &opts.spec_path,
+            seed: opts.seed,
+            jobs: 1,
+            functions: &names,
+            corpus: &opts.corpus_root,
+        });
+    }
+    crate::object::run::check_objects(&spec, opts, &mut session, reporter, summary)
+}
+
 fn run_functions(
     opts: &CheckOptions,
     reporter: &mut dyn Reporter,
     summary: &mut RunSummary,
 ) -> Result<(), CheckError> {
     let mut spec = load_spec(&opts.spec_path, opts.function.as_deref())?;
-    if spec.functions.is_empty() && !spec.endpoints.is_empty() {
+    if spec.functions.is_empty() {
         return Ok(());
     }
     let source = std::fs::read_to_string(&opts.spec_path).unwrap_or_default();
@@ -1019,7 +1070,7 @@ fn finding(
         corpus_file: None,
         review: None,
         bug: None,
-        http: None,
+        sequence: None,
     }
 }
 

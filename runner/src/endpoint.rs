@@ -4,8 +4,8 @@
 //! service. What is endpoint-specific lives here: starting and probing the servers (`server`),
 //! sending requests (`client`), building requests from typed inputs and malforming them
 //! (`request`, `malformed`), JSON and header comparison (`json`, `response`), noise cancelling
-//! (`noise`), sequences and their shrinking (`sequence`), rendering (`render`) and the run
-//! itself (`run`). The shared stages are used as they are: the spec loader (`spec::endpoint`),
+//! (`noise`), rendering (`render`) and the run itself (`run`). Sequences, their generation,
+//! shrinking and storage are shared with objects (`crate::sequence`). The shared stages are used as they are: the spec loader (`spec::endpoint`),
 //! value generation and shrinking (through [`crate::spec::EndpointSpec::as_function`]), the
 //! comparison rules, the corpus, review snapshots and the reporters.
 
@@ -19,6 +19,4 @@ pub mod render;
 pub mod request;
 pub mod response;
 pub mod run;
-pub mod sequence;
 pub mod server;
-pub mod store;

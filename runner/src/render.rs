@@ -451,3 +451,15 @@ pub fn snake_case(name: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A value as a Go expression, its Go type derived from the spec type (`int64`, `[]string`,
+/// `*T`): for the expected results of a rendered Go test.
+pub fn go_value(v: &Value, ty: &Type) -> String {
+    go_lit(v, ty, &GoTy::of(ty, "")).text
+}
+
+/// A value as a Rust expression (`"a".to_string()`, `vec![…]`, `Some(…)`): for the expected
+/// results of a rendered Rust test.
+pub fn rust_value(v: &Value, ty: &Type) -> String {
+    rust_lit(v, ty)
+}

@@ -235,18 +235,21 @@ pub struct Finding {
     /// The bug this finding stands for: how many inputs hit it, and further inputs of it
     /// (`None` for nondeterminism).
     pub bug: Option<BugNote>,
-    /// For an endpoint finding: the sequence as requests and regression tests.
-    pub http: Option<Box<HttpNote>>,
+    /// For an endpoint or object finding: the sequence as requests or calls, and regression
+    /// tests.
+    pub sequence: Option<Box<SequenceNote>>,
 }
 
-/// What an endpoint finding adds to a function's: its sequence as `curl` commands and as
+/// What a sequence finding (an endpoint's or an object's) adds to a function's: its steps and
 /// paste-ready regression tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HttpNote {
-    /// The Go primary's requests as `curl` commands against `$GO`.
-    pub curl: Vec<String>,
-    /// The Rust port's requests (references resolved from its own answers) against `$RUST`.
-    pub rust_curl: Vec<String>,
+pub struct SequenceNote {
+    /// Requests of endpoints, or calls on an object.
+    pub kind: SequenceKind,
+    /// The steps as sent to Go: `curl` commands against `$GO`, or calls with their outcomes.
+    pub steps: Vec<String>,
+    /// The steps as sent to Rust (references resolved from its own answers).
+    pub rust_steps: Vec<String>,
     /// Steps of the shortest generated sequence before shrinking.
     pub steps_before: usize,
     /// Steps after shrinking.
@@ -257,6 +260,26 @@ pub struct HttpNote {
     pub go_test: String,
     /// A Rust test.
     pub rust_test: String,
+}
+
+/// The kind of a sequence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SequenceKind {
+    /// HTTP requests of endpoints.
+    #[default]
+    Requests,
+    /// Calls on a stateful object.
+    Calls,
+}
+
+impl SequenceKind {
+    /// `requests` or `calls`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SequenceKind::Requests => "requests",
+            SequenceKind::Calls => "calls",
+        }
+    }
 }
 
 /// One bug (see `bugs.rs`): the way it diverges, how many generated inputs hit it, and at most
@@ -367,6 +390,9 @@ pub struct RunSummary {
     pub noise: Vec<String>,
     /// How many of `functions` (the last ones) are endpoints, whose cases are sequences.
     pub endpoints: u64,
+    /// How many of `functions` (just before the endpoints) are objects, whose cases are call
+    /// sequences.
+    pub objects: u64,
 }
 
 /// How a run was interrupted, and how far it got.
@@ -454,7 +480,11 @@ impl<W: Write> HumanReporter<W> {
             FindingKind::EveryInputFails { .. } => "EVERY INPUT FAILS",
         };
         // Equal JSON in other bytes is the lesser kind of an endpoint finding.
-        let spelling = f.http.is_some() && f.divergence.rule == "json-bytes";
+        let spelling = f
+            .sequence
+            .as_ref()
+            .is_some_and(|s| s.kind == SequenceKind::Requests)
+            && f.divergence.rule == "json-bytes";
         let title = if spelling { "JSON SPELLING" } else { title };
         let origin = match &f.origin {
             Origin::Generated => String::new(),
@@ -483,21 +513,30 @@ impl<W: Write> HumanReporter<W> {
             return Ok(());
         }
         writeln!(o, "\n{title} {}{origin}", f.function)?;
-        if let Some(h) = &f.http {
-            writeln!(o, "  sequence   {} step{} (from {} before shrinking), as sent to Go ($GO is its URL):", h.curl.len(), if h.curl.len() == 1 { "" } else { "s" }, h.steps_before)?;
-            for c in &h.curl {
+        if let Some(h) = &f.sequence {
+            let n = h.steps.len();
+            match h.kind {
+                SequenceKind::Requests => writeln!(o, "  sequence   {n} step{} (from {} before shrinking), as sent to Go ($GO is its URL):", if n == 1 { "" } else { "s" }, h.steps_before)?,
+                SequenceKind::Calls => writeln!(o, "  sequence   {n} call{} (from {} before shrinking), with each side's outcome:", if n == 1 { "" } else { "s" }, h.steps_before)?,
+            }
+            for c in &h.steps {
                 writeln!(o, "    {c}")?;
             }
-            if h.rust_curl
-                .iter()
-                .zip(&h.curl)
-                .any(|(r, g)| r.replacen("$RUST", "", 1) != g.replacen("$GO", "", 1))
+            let (go_mark, rust_mark) = match h.kind {
+                SequenceKind::Requests => ("$GO", "$RUST"),
+                SequenceKind::Calls => ("", ""),
+            };
+            if !h.rust_steps.is_empty()
+                && h.rust_steps
+                    .iter()
+                    .zip(&h.steps)
+                    .any(|(r, g)| r.replacen(rust_mark, "", 1) != g.replacen(go_mark, "", 1))
             {
                 writeln!(
                     o,
                     "  as sent to Rust (references resolved from its own answers):"
                 )?;
-                for c in &h.rust_curl {
+                for c in &h.rust_steps {
                     writeln!(o, "    {c}")?;
                 }
             }
@@ -599,15 +638,18 @@ impl<W: Write> HumanReporter<W> {
         if spelling {
             writeln!(o, "  (the bodies are equal as JSON values and differ only in their bytes: clients that parse them see no difference; `json_bytes = false` under [endpoint.compare] stops reporting this)")?;
         }
-        if let Some(h) = &f.http {
-            if h.differences.len() > 1 {
+        if let Some(h) = &f.sequence {
+            if h.differences.len() > 1 && h.kind == SequenceKind::Requests {
                 writeln!(o, "  every difference of the last step:")?;
                 for d in &h.differences {
                     writeln!(o, "    {d}")?;
                 }
             }
             if !h.go_test.is_empty() {
-                writeln!(o, "  go test (paste into the service's package; add imports io, net/http, net/http/httptest, strings, testing):")?;
+                match h.kind {
+                    SequenceKind::Requests => writeln!(o, "  go test (paste into the service's package; add imports io, net/http, net/http/httptest, strings, testing):")?,
+                    SequenceKind::Calls => writeln!(o, "  go test (paste into a _test.go file of the type's package; add imports reflect, testing):")?,
+                }
                 for l in h.go_test.lines() {
                     writeln!(o, "    {l}")?;
                 }
@@ -732,17 +774,38 @@ impl<W: Write> HumanReporter<W> {
             };
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             let endpoints = s.endpoints as usize;
-            let functions = s.functions.len() - endpoints;
-            let sequences: u64 = s.functions[functions..].iter().map(|f| f.cases).sum();
-            let inputs = cases - sequences;
-            let over = match (functions, endpoints) {
-                (_, 0) => format!("{inputs} inputs in {functions} function{}", plural(functions)),
-                (0, _) => format!("{sequences} sequences in {endpoints} endpoint{}", plural(endpoints)),
-                _ => format!(
-                    "{inputs} inputs in {functions} function{} and {sequences} sequences in {endpoints} endpoint{}",
-                    plural(functions),
+            let objects = s.objects as usize;
+            let functions = s.functions.len() - endpoints - objects;
+            let cases_of =
+                |r: std::ops::Range<usize>| -> u64 { s.functions[r].iter().map(|f| f.cases).sum() };
+            let mut parts = Vec::new();
+            if functions > 0 || (objects == 0 && endpoints == 0) {
+                parts.push(format!(
+                    "{} inputs in {functions} function{}",
+                    cases_of(0..functions),
+                    plural(functions)
+                ));
+            }
+            if objects > 0 {
+                parts.push(format!(
+                    "{} call sequences in {objects} object{}",
+                    cases_of(functions..functions + objects),
+                    plural(objects)
+                ));
+            }
+            if endpoints > 0 {
+                parts.push(format!(
+                    "{} sequences in {endpoints} endpoint{}",
+                    cases_of(functions + objects..s.functions.len()),
                     plural(endpoints)
-                ),
+                ));
+            }
+            let over = match parts.len() {
+                1 => parts.remove(0),
+                _ => {
+                    let last = parts.pop().unwrap_or_default();
+                    format!("{} and {last}", parts.join(", "))
+                }
             };
             writeln!(
                 self.out,
@@ -986,9 +1049,10 @@ fn finding_fields(f: &Finding) -> serde_json::Value {
         "diff": readable::diff(&f.go, &f.rust, false),
         "shrink": shrink,
         "corpus_file": f.corpus_file,
-        "http": f.http.as_ref().map(|h| json!({
-            "curl": h.curl,
-            "rust_curl": h.rust_curl,
+        "sequence": f.sequence.as_ref().map(|h| json!({
+            "kind": h.kind.as_str(),
+            "steps": h.steps,
+            "rust_steps": h.rust_steps,
             "steps_before": h.steps_before,
             "differences": h.differences,
             "go_test": h.go_test,

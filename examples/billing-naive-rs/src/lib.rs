@@ -76,6 +76,23 @@ pub fn register(r: parity::Registry) -> parity::Registry {
     r.function("naive_parse_amount", |s: String| parse_amount(&s))
         .function("naive_slugify", |s: String| slugify(&s))
         .function("naive_truncate", |s: String, max: i64| truncate(&s, max))
+        .try_object("NaiveLedger", ledger::Ledger::new)
+        .method(
+            "NaiveLedger",
+            "Add",
+            |l: &mut ledger::Ledger, id: String, cents: i64| l.add(id, cents),
+        )
+        .method(
+            "NaiveLedger",
+            "Get",
+            |l: &mut ledger::Ledger, id: String| l.get(id),
+        )
+        .method("NaiveLedger", "EvictOldest", |l: &mut ledger::Ledger| {
+            l.evict_oldest()
+        })
+        .method("NaiveLedger", "Total", |l: &mut ledger::Ledger| l.total())
+        .method("NaiveLedger", "IDs", |l: &mut ledger::Ledger| l.ids())
+        .method("NaiveLedger", "Len", |l: &mut ledger::Ledger| l.len())
 }
 
 /// A registry holding just the naive functions.

@@ -5,7 +5,7 @@ use parity::Registry;
 
 use crate::{
     apply_discount, decode_cursor, encode_cursor, format_amount, normalize_email, parse_amount,
-    slugify, split_evenly, tag_counts, title_case, truncate, Cursor, Money,
+    slugify, split_evenly, tag_counts, title_case, truncate, Cursor, Ledger, Money,
 };
 
 parity::wire_struct!(Money { units, currency });
@@ -34,6 +34,15 @@ pub fn register(r: Registry) -> Registry {
             encode_cursor(c.as_ref())
         })
         .function("decode_cursor", |s: String| decode_cursor(&s))
+        .try_object("Ledger", Ledger::new)
+        .method("Ledger", "Add", |l: &mut Ledger, id: String, cents: i64| {
+            l.add(id, cents)
+        })
+        .method("Ledger", "Get", |l: &mut Ledger, id: String| l.get(id))
+        .method("Ledger", "EvictOldest", |l: &mut Ledger| l.evict_oldest())
+        .method("Ledger", "Total", |l: &mut Ledger| l.total())
+        .method("Ledger", "IDs", |l: &mut Ledger| l.ids())
+        .method("Ledger", "Len", |l: &mut Ledger| l.len())
 }
 
 /// A registry holding just this port.

@@ -19,5 +19,6 @@ func main() {
 	harness.Register("NormalizeEmail", billing.NormalizeEmail)
 	harness.Register("EncodeCursor", billing.EncodeCursor)
 	harness.Register("DecodeCursor", billing.DecodeCursor)
+	harness.Object("Ledger", billing.NewLedger)
 	harness.Serve()
 }

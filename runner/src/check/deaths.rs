@@ -109,7 +109,7 @@ pub(super) fn findings(fun: &FunctionSpec, deaths: Vec<HarnessDeath>) -> Vec<Fin
                 corpus_file: None,
                 review: None,
                 bug: None,
-                http: None,
+                sequence: None,
                 typed_input: Vec::new(),
                 spec_line: (fun.location.line > 0).then_some(fun.location.line),
             }

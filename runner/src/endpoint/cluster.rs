@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::http::{Answer, Request};
 use super::malformed;
 use super::request;
-use super::sequence::Step;
 use super::server::{prepare, Role, Server, StartError};
+use crate::sequence::Step;
 use crate::spec::Spec;
 use crate::value::{Type, Value};
 
@@ -124,7 +124,7 @@ async fn died(server: &mut Server) -> Option<String> {
 
 /// The request of `step` for `side`: references resolved from that side's earlier answers.
 fn build(spec: &Spec, step: &Step, trace: &[StepTrace], side: usize) -> Request {
-    let ep = &spec.endpoints[step.endpoint];
+    let ep = &spec.endpoints[step.target];
     let mut inputs = step.inputs.clone();
     for (k, input) in ep.inputs.iter().enumerate() {
         let (Some(r), Some(Some(src))) = (&input.from, step.sources.get(k)) else {

@@ -6,10 +6,12 @@
 use super::cluster::StepTrace;
 use super::http::{Answer, Request};
 use super::response::Difference;
-use super::sequence::Sequence;
 use crate::compare::Divergence;
 use crate::outcome::{Class, Side};
-use crate::report::{BugNote, Finding, FindingKind, HttpNote, Origin, ShrinkNote};
+use crate::report::{
+    BugNote, Finding, FindingKind, Origin, SequenceKind, SequenceNote, ShrinkNote,
+};
+use crate::sequence::Sequence;
 use crate::shrink::Stopped;
 use crate::spec::Spec;
 
@@ -38,7 +40,7 @@ pub fn finding(
     counts: &Counts,
 ) -> Finding {
     let last = trace.last().expect("a diverging sequence has a step");
-    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let ep = &spec.endpoints[seq.last().expect("non-empty").target];
     let first = diffs.first().cloned().unwrap_or(Difference {
         path: "/".into(),
         kind: super::response::DiffKind::Value,
@@ -70,7 +72,7 @@ pub fn finding(
         cases: counts.sequences,
         further: Vec::new(),
     });
-    if let Some(h) = f.http.as_mut() {
+    if let Some(h) = f.sequence.as_mut() {
         h.steps_before = counts.steps_before;
         h.differences = diffs.iter().map(|d| d.to_string()).collect();
         h.go_test = go_test(spec, seq, trace);
@@ -89,7 +91,7 @@ pub fn nondeterministic(
     noise: &super::noise::NoiseFilter,
 ) -> Finding {
     let mut f = base(spec, seq, trace);
-    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let ep = &spec.endpoints[seq.last().expect("non-empty").target];
     let again = trace.last().unwrap_or(first);
     let changed = |i: usize| {
         super::response::differences(ep, &first.answers[i], &again.answers[i])
@@ -110,7 +112,7 @@ pub fn nondeterministic(
 }
 
 fn base(spec: &Spec, seq: &Sequence, trace: &[StepTrace]) -> Finding {
-    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let ep = &spec.endpoints[seq.last().expect("non-empty").target];
     let input = trace
         .iter()
         .enumerate()
@@ -145,9 +147,10 @@ fn base(spec: &Spec, seq: &Sequence, trace: &[StepTrace]) -> Finding {
         corpus_file: None,
         review: None,
         bug: None,
-        http: Some(Box::new(HttpNote {
-            curl: go_curl,
-            rust_curl,
+        sequence: Some(Box::new(SequenceNote {
+            kind: SequenceKind::Requests,
+            steps: go_curl,
+            rust_steps: rust_curl,
             steps_before: seq.len(),
             steps_after: seq.len(),
             differences: Vec::new(),
@@ -275,7 +278,7 @@ fn rust_lit(bytes: &[u8]) -> String {
 }
 
 fn test_name(spec: &Spec, seq: &Sequence) -> String {
-    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let ep = &spec.endpoints[seq.last().expect("non-empty").target];
     ep.name.clone()
 }
 
@@ -393,8 +396,8 @@ const RUST_SEND: &str = r#"fn send(addr: &str, method: &str, target: &str, heade
 /// requests, both statuses and the differences that are not noise).
 pub fn snapshot_body(f: &Finding) -> String {
     let mut s = format!("endpoint: {}\nsequence:\n", f.function);
-    if let Some(h) = &f.http {
-        for c in &h.curl {
+    if let Some(h) = &f.sequence {
+        for c in &h.steps {
             s.push_str(&format!("  {c}\n"));
         }
         s.push_str("differences:\n");

@@ -9,10 +9,11 @@ use super::cluster::{Cluster, StepTrace};
 use super::noise::{NoiseFilter, NoiseTable};
 use super::render;
 use super::response::{self, Difference, Verdict};
-use super::sequence::{shrink_sequence, Sequence, SequenceGen};
 use crate::check::{CheckError, CheckOptions};
 use crate::generate::GenContext;
 use crate::report::{Event, FunctionSummary, Reporter, RunSummary};
+use crate::sequence::store::{self, Shelf};
+use crate::sequence::{shrink_sequence, Endpoints, Sequence, SequenceGen};
 use crate::spec::Spec;
 
 /// How many further sequences of a merged bug a report lists.
@@ -73,7 +74,8 @@ fn explore_and_report(
     cluster: &mut Cluster,
 ) -> Result<(), CheckError> {
     let ctx = GenContext::new(spec.generation);
-    let mut gen = SequenceGen::new(spec, opts.seed, &ctx);
+    let targets = Endpoints(spec);
+    let mut gen = SequenceGen::new(&targets, opts.seed, &ctx);
     let per_endpoint = opts.sequences.unwrap_or(spec.http.sequences as u64);
     let mut table = NoiseTable::new();
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -127,7 +129,7 @@ fn explore_and_report(
     // One bug per endpoint and way of diverging; its shortest sequence represents it.
     let mut bugs: BTreeMap<(String, String), (Candidate, u64)> = BTreeMap::new();
     for c in candidates {
-        let ep = &spec.endpoints[c.seq.last().expect("non-empty").endpoint];
+        let ep = &spec.endpoints[c.seq.last().expect("non-empty").target];
         let left: Vec<Difference> = c
             .diffs
             .iter()
@@ -157,7 +159,7 @@ fn explore_and_report(
         if !focused.contains(&idx) {
             continue;
         }
-        for (path, seq) in super::store::load(&opts.corpus_root, spec, &ep.name)? {
+        for (path, seq) in store::load(&opts.corpus_root, &shelf(&targets), &ep.name)? {
             let shown = crate::check::display_path(&path);
             let Some(trace) = run_unless_interrupted(rt, cluster, spec, &seq)? else {
                 break 'replay;
@@ -236,14 +238,14 @@ fn explore_and_report(
             .iter()
             .position(|e| e.name == name)
             .expect("known endpoint");
-        let mut diverges = |seq: &Sequence| -> bool {
+        let mut diverges = |seq: &Sequence| -> Option<usize> {
             match rt.block_on(cluster.run(spec, seq)) {
-                Ok(trace) => same_way(spec, seq, &trace, &noise, &signature),
-                Err(_) => false,
+                Ok(trace) => same_way(spec, seq, &trace, &noise, &signature).then(|| seq.len() - 1),
+                Err(_) => None,
             }
         };
         // Confirmation: the sequence, run again from reset, diverges the same way.
-        if !diverges(&c.seq) {
+        if diverges(&c.seq).is_none() {
             let Some(trace) = run_unless_interrupted(rt, cluster, spec, &c.seq)? else {
                 break;
             };
@@ -252,12 +254,12 @@ fn explore_and_report(
             continue;
         }
         let before = c.seq.len();
-        let (min, stats) = shrink_sequence(spec, c.seq, &opts.shrink, &mut diverges);
+        let (min, stats) = shrink_sequence(&targets, c.seq, &opts.shrink, &mut diverges);
         let Some(trace) = run_unless_interrupted(rt, cluster, spec, &min)? else {
             break;
         };
         let last = &trace[trace.len() - 1];
-        let ep = &spec.endpoints[min[min.len() - 1].endpoint];
+        let ep = &spec.endpoints[min[min.len() - 1].target];
         let pvs = response::differences(ep, &last.answers[0], &last.answers[1]);
         let diffs = match response::verdict(
             ep,
@@ -306,9 +308,11 @@ fn explore_and_report(
         if review.ci {
             f.review = Some(crate::report::ReviewNote::Unreviewed { pending: None });
         } else {
-            let entry = super::store::write(
+            let last = &spec.endpoints[min[min.len() - 1].target].name;
+            let entry = store::write(
                 &opts.corpus_root,
-                spec,
+                &shelf(&targets),
+                last,
                 &min,
                 &format!("confirmed divergence: {signature}"),
             )?;
@@ -366,7 +370,7 @@ fn first_divergence(
 ) -> Option<Candidate> {
     let mut found = None;
     for (k, t) in trace.iter().enumerate() {
-        let ep = &spec.endpoints[seq[k].endpoint];
+        let ep = &spec.endpoints[seq[k].target];
         let noise = response::differences(ep, &t.answers[0], &t.answers[1]);
         let raw = response::differences(ep, &t.answers[0], &t.answers[2]);
         table.record(&ep.name, &noise, &raw);
@@ -412,7 +416,7 @@ fn same_way(
         return false;
     }
     let t = trace.last().expect("non-empty");
-    let ep = &spec.endpoints[seq.last().expect("non-empty").endpoint];
+    let ep = &spec.endpoints[seq.last().expect("non-empty").target];
     let pvs = response::differences(ep, &t.answers[0], &t.answers[1]);
     let diffs = match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs))
     {
@@ -434,16 +438,26 @@ fn last_step_diffs(
     if trace.len() != seq.len() {
         // A server stopped answering earlier in the sequence: that step is the divergence.
         let t = trace.last()?;
-        let ep = &spec.endpoints[seq[trace.len() - 1].endpoint];
+        let ep = &spec.endpoints[seq[trace.len() - 1].target];
         return Some(response::differences(ep, &t.answers[0], &t.answers[2]))
             .filter(|d| !d.is_empty());
     }
     let t = trace.last()?;
-    let ep = &spec.endpoints[seq.last()?.endpoint];
+    let ep = &spec.endpoints[seq.last()?.target];
     let pvs = response::differences(ep, &t.answers[0], &t.answers[1]);
     match response::verdict(ep, &t.answers[0], &t.answers[2], &noise.in_response(&pvs)) {
         Verdict::Agree => None,
         Verdict::Diverge(d) => Some(d),
         Verdict::JsonBytesOnly(d) => Some(vec![d]),
+    }
+}
+
+/// Where endpoint sequences are stored: under the last endpoint's name.
+fn shelf<'a>(targets: &'a Endpoints<'a>) -> Shelf<'a> {
+    Shelf {
+        targets,
+        spec: &targets.0.name,
+        label: "endpoint",
+        step_key: "endpoint",
     }
 }

@@ -87,7 +87,7 @@ mod tests {
             corpus_file: None,
             review: None,
             bug: None,
-            http: None,
+            sequence: None,
         };
         let text = serde_json::to_string(&finding_json(&f)).unwrap();
         assert!(

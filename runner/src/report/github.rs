@@ -125,7 +125,7 @@ mod tests {
             corpus_file: None,
             review: None,
             bug: None,
-            http: None,
+            sequence: None,
         };
         let a = annotation("specs/a,b.toml", &f);
         assert!(

@@ -218,7 +218,7 @@ mod tests {
             corpus_file: None,
             review: None,
             bug: None,
-            http: None,
+            sequence: None,
         }
     }
 

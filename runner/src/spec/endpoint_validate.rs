@@ -468,6 +468,7 @@ fn body_input(
         name: Spanned::new(ty.span(), "body".to_string()),
         ty,
         hints,
+        from: None,
     };
     let what = format!("the body of `{endpoint}`");
     let parsed = parse_type(&raw.ty, lookup, &types.declared, text, d)?;

@@ -12,6 +12,8 @@ mod error;
 mod examples;
 mod hints;
 mod model;
+mod object;
+mod object_validate;
 mod raw;
 mod server_validate;
 mod signature;
@@ -22,7 +24,9 @@ use std::path::Path;
 pub use endpoint::*;
 pub use error::{Diagnostic, SpecError};
 pub use model::*;
-pub use signature::check_signatures;
+pub use object::*;
+pub use object_validate::{DEFAULT_SEQUENCES, DEFAULT_STEPS};
+pub use signature::{check_object_signatures, check_signatures};
 
 use error::Diags;
 

@@ -34,6 +34,8 @@ pub struct Spec {
     /// The JSON name of every struct field (struct name → names by field position): the field's
     /// `json` key, else its Go name, as `encoding/json` does.
     pub json_names: HashMap<String, Vec<String>>,
+    /// The stateful objects, in file order (`[[object]]`).
+    pub objects: Vec<super::object::ObjectSpec>,
 }
 
 /// The generation features a spec can switch off under `[generate]` (all on by default; all off

@@ -7,6 +7,7 @@
 //! Adding a key to a table is one field below and one line in that table's reader.
 
 pub(crate) mod endpoint;
+pub(crate) mod object;
 pub(crate) mod read;
 pub(crate) mod tree;
 
@@ -16,6 +17,7 @@ use toml::Spanned;
 
 use super::error::Diags;
 use endpoint::{RawEndpoint, RawHttp, RawServers};
+use object::RawObject;
 use read::{read_table, Read, Table};
 
 /// The whole file.
@@ -43,6 +45,10 @@ pub(crate) struct RawSpec {
     pub has_server: bool,
     /// `[http]`.
     pub http: Option<Spanned<RawHttp>>,
+    /// `[[object]]` tables that could be read.
+    pub object: Vec<Spanned<RawObject>>,
+    /// Like `has_functions`, for objects.
+    pub has_objects: bool,
 }
 
 fn spec(t: &mut Table) -> Option<RawSpec> {
@@ -54,6 +60,9 @@ fn spec(t: &mut Table) -> Option<RawSpec> {
     let reported = t.d.count();
     let endpoint = t.or_default("endpoint");
     let endpoint_unreadable = t.has("endpoint") && t.d.count() > reported;
+    let reported = t.d.count();
+    let object = t.or_default("object");
+    let object_unreadable = t.has("object") && t.d.count() > reported;
     let mut spec = RawSpec {
         go,
         has_go: false,
@@ -66,11 +75,14 @@ fn spec(t: &mut Table) -> Option<RawSpec> {
         server: t.optional("server"),
         has_server: false,
         http: t.optional("http"),
+        object,
+        has_objects: false,
     };
     spec.has_go = t.has("go") || t.misspelt("go");
     spec.has_server = t.has("server") || t.misspelt("server");
     spec.has_functions = !spec.function.is_empty() || function_unreadable || t.misspelt("function");
     spec.has_endpoints = !spec.endpoint.is_empty() || endpoint_unreadable || t.misspelt("endpoint");
+    spec.has_objects = !spec.object.is_empty() || object_unreadable || t.misspelt("object");
     Some(spec)
 }
 read_table!(RawSpec, "a spec", spec);
@@ -190,7 +202,7 @@ fn accept(t: &mut Table) -> Option<RawAccept> {
 }
 read_table!(RawAccept, "a [[function.accept]] table", accept);
 
-fn function(t: &mut Table) -> Option<RawFunction> {
+pub(crate) fn function(t: &mut Table) -> Option<RawFunction> {
     let name = t.required("name");
     let f = RawFunction {
         name: Spanned::new(0..0, String::new()),
@@ -206,22 +218,26 @@ fn function(t: &mut Table) -> Option<RawFunction> {
 }
 read_table!(RawFunction, "a [[function]] table", function);
 
-/// An argument: a name, a type and the hint keys.
+/// An argument: a name, a type and the hint keys, and for a method of an object `from`, the
+/// earlier call it takes its value from.
 #[derive(Debug)]
 pub(crate) struct RawArg {
     pub name: Spanned<String>,
     pub ty: Spanned<String>,
     pub hints: RawHints,
+    pub from: Option<Spanned<String>>,
 }
 
 fn arg(t: &mut Table) -> Option<RawArg> {
     let name = t.required("name");
     let ty = t.required("type");
     let hints = hint_keys(t)?;
+    let from = t.optional("from");
     Some(RawArg {
         name: name?,
         ty: ty?,
         hints,
+        from,
     })
 }
 read_table!(RawArg, "an argument", arg);

@@ -445,3 +445,116 @@ fn rust_spelling(ty: &Type) -> String {
         other => other.to_string(),
     }
 }
+
+/// Checks every object of `spec` against both handshakes' objects: the object must be
+/// registered on each side, with the spec's constructor and methods, each checked like a
+/// function (a method a side skipped because no spec type maps to one of its types names that
+/// reason). Fills what functions get filled, plus [`super::MethodSpec::consumes`] and the Go
+/// type and constructor names used to render tests.
+pub fn check_object_signatures(
+    spec: &mut Spec,
+    source: &str,
+    go: &Handshake,
+    rust: &Handshake,
+) -> Result<(), SpecError> {
+    let mut d = Diags::new(&spec.path, source);
+    let none = Spots::default();
+    for obj in &mut spec.objects {
+        for (side, hs) in [(Side::Go, go), (Side::Rust, rust)] {
+            let name = match side {
+                Side::Go => obj.go_name.clone(),
+                Side::Rust => obj.rust_name.clone(),
+            };
+            let Some(o) = hs.objects.iter().find(|o| o.name == name) else {
+                let names = hs.objects.iter().map(|o| o.name.as_str());
+                let how = match side {
+                    Side::Go => format!("harness.Object(\"{name}\", New{name})"),
+                    Side::Rust => format!(".object(\"{name}\", |…| {name}::new(…))"),
+                };
+                let hint = match closest(&name, names.clone()) {
+                    Some(c) => format!("did you mean `{c}`? set `{} = \"{c}\"` in this [[object]] table", side.key()),
+                    None if hs.objects.is_empty() => format!("the {} registers no objects; register it with `{how}`", side.label()),
+                    None => format!("the {} has {}; register `{name}` with `{how}`, or set `{} = \"…\"` to its registered name", side.label(), list_names(names), side.key()),
+                };
+                report(
+                    &mut d,
+                    None,
+                    obj.location,
+                    format!("the {} has no object `{name}`", side.label()),
+                    Some(hint),
+                );
+                continue;
+            };
+            if side == Side::Go {
+                obj.go_type = o.go_type.clone();
+                obj.go_constructor = o.go_constructor.clone();
+            }
+            // The constructor and methods as functions named `Ledger.new`, `Ledger.Add`, so
+            // that every message names the object.
+            let mut sigs: Vec<FunctionSig> = Vec::new();
+            let mut ctor = o.constructor.clone();
+            ctor.name = format!("{}.new", obj.name);
+            sigs.push(ctor);
+            for m in &o.methods {
+                let mut s = m.sig.clone();
+                s.name = format!("{}.{}", obj.name, s.name);
+                sigs.push(s);
+            }
+            let hs_obj = Handshake {
+                protocol: hs.protocol,
+                harness: hs.harness.clone(),
+                functions: sigs,
+                problems: Vec::new(),
+                objects: Vec::new(),
+            };
+            let mut c = obj.constructor.clone();
+            c.name = format!("{}.new", obj.name);
+            c.go_name = c.name.clone();
+            c.rust_name = c.name.clone();
+            check_side(&mut c, side, &hs_obj, &none, &mut d);
+            obj.constructor.go_params = c.go_params;
+            obj.constructor.rust_params = c.rust_params;
+            for m in &mut obj.methods {
+                let registered = match side {
+                    Side::Go => m.function.go_name.clone(),
+                    Side::Rust => m.function.rust_name.clone(),
+                };
+                if let Some(why) = o
+                    .skipped
+                    .iter()
+                    .find(|s| s.split(':').next() == Some(registered.as_str()))
+                {
+                    report(
+                        &mut d,
+                        None,
+                        m.function.location,
+                        format!("the {} could not register method `{registered}` of `{name}`: {why}", side.label()),
+                        Some("change the method's types to ones a spec type maps to (see docs/protocol.md), or leave it out of the spec".into()),
+                    );
+                    continue;
+                }
+                let mut f = m.function.clone();
+                let full = format!("{}.{registered}", obj.name);
+                f.name = format!("{}.{}", obj.name, m.function.name);
+                f.go_name = full.clone();
+                f.rust_name = full;
+                check_side(&mut f, side, &hs_obj, &none, &mut d);
+                match side {
+                    Side::Go => m.function.go_params = f.go_params,
+                    Side::Rust => {
+                        m.function.rust_params = f.rust_params;
+                        m.function.rust_results = f.rust_results;
+                        m.function.rust_none_is_error = f.rust_none_is_error;
+                    }
+                }
+                if o.methods
+                    .iter()
+                    .any(|s| s.sig.name == registered && s.consumes)
+                {
+                    m.consumes = true;
+                }
+            }
+        }
+    }
+    d.finish(())
+}

@@ -29,7 +29,7 @@ pub(crate) fn validate(
 ) -> Spec {
     let dir = path.parent().unwrap_or(Path::new(""));
     // A spec of endpoints alone needs no Go harness.
-    let needs_go = raw.has_functions || !raw.has_endpoints;
+    let needs_go = raw.has_functions || raw.has_objects || !raw.has_endpoints;
     let go = go_source(raw.go.as_ref(), raw.has_go || !needs_go, dir, d);
     if check_paths {
         go_paths_exist(raw.go.as_ref(), &go, dir, d);
@@ -54,14 +54,15 @@ pub(crate) fn validate(
         }
         functions.push(spec);
     }
-    if !raw.has_functions && !raw.has_endpoints {
+    if !raw.has_functions && !raw.has_endpoints && !raw.has_objects {
         d.at(
             0,
             "the spec declares no functions",
-            Some("add a `[[function]]` table with `name`, `args` and `results` (or an `[[endpoint]]` table, see docs/spec.md)".into()),
+            Some("add a `[[function]]` table with `name`, `args` and `results` (or an `[[object]]` or `[[endpoint]]` table, see docs/spec.md)".into()),
         );
     }
     let function_lines: HashMap<String, usize> = seen;
+    let objects = super::object_validate::objects(&raw.object, &function_lines, &types, text, d);
     let endpoints =
         super::endpoint_validate::endpoints(&raw.endpoint, &function_lines, &types, text, d);
     let servers = super::server_validate::servers(&raw, dir, check_paths, d);
@@ -82,6 +83,7 @@ pub(crate) fn validate(
         servers,
         http,
         json_names,
+        objects,
     }
 }
 
@@ -554,7 +556,27 @@ pub(crate) fn name_ok(name: &str) -> bool {
 }
 
 fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) -> FunctionSpec {
-    let raw = f.get_ref();
+    for a in &f.get_ref().args {
+        if let Some(from) = &a.get_ref().from {
+            d.at(
+                from.span().start,
+                format!("`from` on argument `{}` of a [[function]]", a.get_ref().name.get_ref()),
+                Some("a function's arguments are generated; `from` is for the arguments of an [[object.method]], which may take a value an earlier call produced".into()),
+            );
+        }
+    }
+    function_at(f.get_ref(), f.span().start, types, text, d)
+}
+
+/// Validates a `[[function]]`-shaped table (a function, or a method of an object) starting at
+/// byte `at`. `from` keys are not looked at.
+pub(crate) fn function_at(
+    raw: &RawFunction,
+    at: usize,
+    types: &Types,
+    text: &str,
+    d: &mut Diags,
+) -> FunctionSpec {
     let name = raw.name.get_ref().clone();
     if !name_ok(&name) {
         d.at(
@@ -605,7 +627,7 @@ fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) 
         .unwrap_or_default();
     let error = raw.error.as_ref().is_some_and(|e| *e.get_ref());
     compare.accept = super::accept::accept_rules(&raw.accept, results.len(), error, &name, d);
-    let (line, column) = d.position(f.span().start);
+    let (line, column) = d.position(at);
     FunctionSpec {
         name: name.clone(),
         go_name,
@@ -622,7 +644,7 @@ fn function(f: &Spanned<RawFunction>, types: &Types, text: &str, d: &mut Diags) 
     }
 }
 
-fn argument(
+pub(crate) fn argument(
     a: &Spanned<RawArg>,
     function: &str,
     lookup: &dyn Fn(&str) -> Option<Arc<StructType>>,

@@ -136,6 +136,7 @@ fn input(t: &mut Table) -> Option<RawInput> {
             name: name?,
             ty: ty?,
             hints,
+            from: None,
         },
         optional,
         from,

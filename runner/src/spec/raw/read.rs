@@ -100,6 +100,27 @@ impl Read for bool {
     }
 }
 
+impl Read for i64 {
+    fn expected() -> String {
+        "an integer".into()
+    }
+    fn sample() -> String {
+        "8".into()
+    }
+    fn hint(key: &str) -> String {
+        format!("write a whole number, like `{key} = 8`, without quotes")
+    }
+    fn read(node: &Node, path: &str, d: &mut Diags) -> Option<Self> {
+        match &node.kind {
+            Kind::Integer(n) => Some(*n),
+            _ => {
+                wrong_type::<Self>(node, path, d);
+                None
+            }
+        }
+    }
+}
+
 /// Any value: its shape is interpreted (with precise messages) by validation.
 impl Read for toml::Value {
     fn expected() -> String {

@@ -1,6 +1,9 @@
-//! Endpoint findings in the corpus and in review: a confirmed, minimized sequence is stored as
-//! values (never seeds) under `corpus/<spec>/<endpoint>/<sha256-12>.json`, written atomically,
-//! with a pending insta snapshot `<hash>.snap.new` beside it, exactly as function entries are.
+//! Sequences in the corpus, for endpoints and objects alike: a confirmed, minimized sequence is
+//! stored as values (never seeds) under `corpus/<spec>/<folder>/<sha256-12>.json` (the folder is
+//! the last endpoint's name, or the object's), written atomically, with a pending insta snapshot
+//! `<hash>.snap.new` beside it, exactly as function entries are. An object's entry says
+//! `"object"` where an endpoint's says `"endpoint"`, and names each step's constructor (`new`)
+//! or method under `"call"`.
 //!
 //! ```json
 //! {
@@ -16,35 +19,44 @@
 //!
 //! `inputs` use the protocol's value codec (as function entries do), `sources` the index of the
 //! earlier step a referencing input takes its value from, `malformed` `{"kind": "wrong-method",
-//! "n": 3}` or `null`. The snapshot body holds only what does not vary between runs: the
-//! requests, each side's status and the differences that are not noise.
+//! "n": 3}` or `null`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::malformed::{Kind, Malformation};
-use super::sequence::{Sequence, Step};
+use super::{Sequence, Step, Targets};
 use crate::corpus::{encode_input, function_dir, stale_temp_files, CorpusError};
+use crate::endpoint::malformed::{Kind, Malformation};
 use crate::protocol::{self, Parser};
-use crate::spec::Spec;
+
+/// Where sequences of one target are stored, and how its entries are spelled.
+pub struct Shelf<'a> {
+    /// The step kinds.
+    pub targets: &'a dyn Targets,
+    /// The spec's name.
+    pub spec: &'a str,
+    /// `"endpoint"` or `"object"`: the key naming the folder in an entry.
+    pub label: &'static str,
+    /// The key naming each step's kind (`"endpoint"`, `"call"`).
+    pub step_key: &'static str,
+}
 
 /// The text of a sequence entry. Written by hand rather than through `serde_json::Value`,
 /// because the value codec spells invalid UTF-8 as lone `\udcXX` escapes, which serde_json
 /// refuses to hold.
-pub fn render(spec: &Spec, seq: &Sequence, note: &str) -> String {
+pub fn render(shelf: &Shelf, folder: &str, seq: &Sequence, note: &str) -> String {
     let q = |s: &str| serde_json::to_string(s).expect("strings serialize");
-    let last = &spec.endpoints[seq.last().expect("non-empty").endpoint];
     let mut out = format!(
-        "{{\n  \"format\": {},\n  \"spec\": {},\n  \"endpoint\": {},\n  \"steps\": [\n",
+        "{{\n  \"format\": {},\n  \"spec\": {},\n  \"{}\": {},\n  \"steps\": [\n",
         crate::corpus::FORMAT,
-        q(&spec.name),
-        q(&last.name)
+        q(shelf.spec),
+        shelf.label,
+        q(folder)
     );
     for (k, s) in seq.iter().enumerate() {
-        let ep = &spec.endpoints[s.endpoint];
-        let types: Vec<_> = ep.inputs.iter().map(|i| i.arg.ty.clone()).collect();
+        let types = shelf.targets.function(s.target).arg_types();
         let sources: Vec<String> = s
             .sources
             .iter()
@@ -54,8 +66,9 @@ pub fn render(spec: &Spec, seq: &Sequence, note: &str) -> String {
             format!("{{\"kind\": {}, \"n\": {}}}", q(m.kind.name()), m.n)
         });
         out.push_str(&format!(
-            "    {{\"endpoint\": {}, \"inputs\": [{}], \"sources\": [{}], \"malformed\": {}}}{}\n",
-            q(&ep.name),
+            "    {{\"{}\": {}, \"inputs\": [{}], \"sources\": [{}], \"malformed\": {}}}{}\n",
+            shelf.step_key,
+            q(&shelf.targets.name(s.target)),
             encode_input(&s.inputs, &types).join(", "),
             sources.join(", "),
             malformed,
@@ -67,27 +80,36 @@ pub fn render(spec: &Spec, seq: &Sequence, note: &str) -> String {
 }
 
 /// Writes the entry of `seq` atomically; returns its path.
-pub fn write(root: &Path, spec: &Spec, seq: &Sequence, note: &str) -> Result<PathBuf, CorpusError> {
-    let last = &spec.endpoints[seq.last().expect("non-empty").endpoint];
-    let dir = function_dir(root, &spec.name, &last.name);
+pub fn write(
+    root: &Path,
+    shelf: &Shelf,
+    folder: &str,
+    seq: &Sequence,
+    note: &str,
+) -> Result<PathBuf, CorpusError> {
+    let dir = function_dir(root, shelf.spec, folder);
     for stale in stale_temp_files(&dir) {
         let _ = fs::remove_file(stale);
     }
     // The address covers the steps only, so a changed note keeps the entry.
-    let hash: String = Sha256::digest(render(spec, seq, "").as_bytes())
+    let hash: String = Sha256::digest(render(shelf, folder, seq, "").as_bytes())
         .iter()
         .take(6)
         .map(|b| format!("{b:02x}"))
         .collect();
     let path = dir.join(format!("{hash}.json"));
-    crate::snapshot::write_atomic(&path, &render(spec, seq, note))?;
+    crate::snapshot::write_atomic(&path, &render(shelf, folder, seq, note))?;
     Ok(path)
 }
 
-/// Every stored sequence ending at endpoint `name`, in file-name order. Entries whose steps no
-/// longer fit the spec are errors naming the file.
-pub fn load(root: &Path, spec: &Spec, name: &str) -> Result<Vec<(PathBuf, Sequence)>, CorpusError> {
-    let dir = function_dir(root, &spec.name, name);
+/// Every stored sequence in `folder`, in file-name order. Entries whose steps no longer fit the
+/// spec are errors naming the file.
+pub fn load(
+    root: &Path,
+    shelf: &Shelf,
+    folder: &str,
+) -> Result<Vec<(PathBuf, Sequence)>, CorpusError> {
+    let dir = function_dir(root, shelf.spec, folder);
     let Ok(listing) = fs::read_dir(&dir) else {
         return Ok(Vec::new());
     };
@@ -99,7 +121,7 @@ pub fn load(root: &Path, spec: &Spec, name: &str) -> Result<Vec<(PathBuf, Sequen
     paths.sort();
     paths
         .into_iter()
-        .map(|p| read(&p, spec).map(|s| (p, s)))
+        .map(|p| read(&p, shelf).map(|s| (p, s)))
         .collect()
 }
 
@@ -110,6 +132,7 @@ struct RawSeq {
 
 #[derive(serde::Deserialize)]
 struct RawStep {
+    #[serde(alias = "call")]
     endpoint: String,
     inputs: Vec<Box<serde_json::value::RawValue>>,
     #[serde(default)]
@@ -124,13 +147,13 @@ struct RawMalformed {
     n: u8,
 }
 
-fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
+fn read(path: &Path, shelf: &Shelf) -> Result<Sequence, CorpusError> {
     let shown = path.display().to_string();
     let malformed = |reason: String| {
         CorpusError::Malformed {
         path: shown.clone(),
         reason,
-        hint: "corpus files are written by parity; delete this one if the spec's endpoints changed or it was edited by hand".into(),
+        hint: format!("corpus files are written by parity; delete this one if the spec's {}s changed or it was edited by hand", shelf.label),
     }
     };
     let text = fs::read_to_string(path).map_err(|source| CorpusError::Io {
@@ -143,40 +166,34 @@ fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
     let mut seq = Vec::new();
     for (k, s) in steps.iter().enumerate() {
         let name = s.endpoint.as_str();
-        let endpoint = spec
-            .endpoints
-            .iter()
-            .position(|e| e.name == name)
+        let target = (0..shelf.targets.count())
+            .find(|&t| shelf.targets.name(t) == name)
             .ok_or_else(|| {
                 malformed(format!(
-                    "step {} names endpoint `{name}`, which the spec no longer has",
+                    "step {} names `{name}`, which the spec no longer has",
                     k + 1
                 ))
             })?;
-        let ep = &spec.endpoints[endpoint];
+        let fun = shelf.targets.function(target);
         let raw = &s.inputs;
-        if raw.len() != ep.inputs.len() {
+        if raw.len() != fun.args.len() {
             return Err(malformed(format!(
                 "step {} has {} inputs but `{name}` now takes {}",
                 k + 1,
                 raw.len(),
-                ep.inputs.len()
+                fun.args.len()
             )));
         }
         let mut inputs = Vec::new();
-        for (v, input) in raw.iter().zip(&ep.inputs) {
+        for (v, arg) in raw.iter().zip(&fun.args) {
             let text = v.get();
             let mut p = Parser::new(text.as_bytes());
-            let value = protocol::decode_value(&mut p, &input.arg.ty).map_err(|_| {
-                malformed(format!(
-                    "step {}: `{text}` is not a `{}`",
-                    k + 1,
-                    input.arg.ty
-                ))
+            let value = protocol::decode_value(&mut p, &arg.ty).map_err(|_| {
+                malformed(format!("step {}: `{text}` is not a `{}`", k + 1, arg.ty))
             })?;
             inputs.push(value);
         }
-        let sources = (0..ep.inputs.len())
+        let sources = (0..fun.args.len())
             .map(|i| s.sources.get(i).copied().flatten().filter(|&j| j < k))
             .collect();
         let malformed = s
@@ -184,14 +201,16 @@ fn read(path: &Path, spec: &Spec) -> Result<Sequence, CorpusError> {
             .as_ref()
             .and_then(|m| Kind::from_name(&m.kind).map(|kind| Malformation { kind, n: m.n }));
         seq.push(Step {
-            endpoint,
+            target,
             inputs,
             sources,
             malformed,
         });
     }
-    if seq.is_empty() {
-        return Err(malformed("an empty sequence".into()));
+    if seq.is_empty() || !super::valid(shelf.targets, &seq) {
+        return Err(malformed(
+            "an empty sequence, or one the spec's preconditions no longer allow".into(),
+        ));
     }
     Ok(seq)
 }

@@ -1,0 +1,329 @@
+//! Checking a spec's objects: per object, explore generated call sequences on both harnesses,
+//! replay the corpus, then per bug (the method and way of the first diverging step) confirm the
+//! shortest sequence from a fresh object, shrink it and report it through the shared reporters.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::render;
+use super::session::{Session, StepRun};
+use super::targets::ObjectTargets;
+use crate::check::{CheckError, CheckOptions};
+use crate::compare::{Divergence, Verdict};
+use crate::generate::GenContext;
+use crate::outcome::Side;
+use crate::report::{Event, FunctionSummary, Reporter, RunSummary};
+use crate::sequence::store::{self, Shelf};
+use crate::sequence::{shrink_sequence, Sequence, SequenceGen, Targets};
+use crate::spec::{ObjectSpec, Spec};
+
+/// How many further sequences of a merged bug a report lists.
+const MAX_FURTHER: usize = 4;
+
+/// A diverging sequence met while exploring: cut after its first diverging step.
+struct Candidate {
+    seq: Sequence,
+    trace: Vec<StepRun>,
+    divergence: Divergence,
+}
+
+/// Checks every object of `spec` (already signature-checked) on `session`.
+pub fn check_objects(
+    spec: &Spec,
+    opts: &CheckOptions,
+    session: &mut Session,
+    reporter: &mut dyn Reporter,
+    summary: &mut RunSummary,
+) -> Result<(), CheckError> {
+    for obj in &spec.objects {
+        if crate::supervise::interrupted().is_some() {
+            break;
+        }
+        let s = check_object(spec, obj, opts, session, reporter)?;
+        summary.findings += s.findings;
+        summary.known += s.known;
+        reporter.event(&Event::FunctionFinished(&s));
+        summary.functions.push(s);
+        summary.objects += 1;
+    }
+    Ok(())
+}
+
+/// The name an object's findings carry: `Ledger.Total`.
+pub fn finding_name(obj: &ObjectSpec, t: usize) -> String {
+    format!("{}.{}", obj.name, ObjectTargets(obj).name(t))
+}
+
+fn shelf<'a>(spec: &'a Spec, targets: &'a ObjectTargets<'a>) -> Shelf<'a> {
+    Shelf {
+        targets,
+        spec: &spec.name,
+        label: "object",
+        step_key: "call",
+    }
+}
+
+/// Runs `seq`; `None` when SIGINT or SIGTERM interrupted the run (the harnesses were killed).
+fn run(
+    session: &mut Session,
+    obj: &ObjectSpec,
+    seq: &Sequence,
+) -> Result<Option<Vec<StepRun>>, CheckError> {
+    match session.run(obj, seq) {
+        Ok(t) => Ok(Some(t)),
+        Err(_) if crate::supervise::interrupted().is_some() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The last step's divergence, if the trace ends in one.
+fn divergence(trace: &[StepRun]) -> Option<&Divergence> {
+    match &trace.last()?.verdict {
+        Verdict::Diverge(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn check_object(
+    spec: &Spec,
+    obj: &ObjectSpec,
+    opts: &CheckOptions,
+    session: &mut Session,
+    reporter: &mut dyn Reporter,
+) -> Result<FunctionSummary, CheckError> {
+    let targets = ObjectTargets(obj);
+    let ctx = GenContext::new(spec.generation);
+    let seed = opts.seed ^ crate::shrink::anchor::SplitMix(obj.name.len() as u64).next();
+    let mut gen = SequenceGen::new(&targets, seed, &ctx);
+    let per_method = opts.sequences.unwrap_or(obj.sequences);
+    let mut sum = FunctionSummary {
+        function: obj.name.clone(),
+        ..FunctionSummary::default()
+    };
+    let start = Instant::now();
+    let deadline = opts.time.map(|t| start + t);
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let methods = obj.methods.len();
+    let total = per_method * methods as u64;
+    'explore: for round in 0..per_method {
+        for focus in 1..=methods {
+            if crate::supervise::interrupted().is_some()
+                || deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                sum.interrupted = crate::supervise::interrupted().is_some();
+                break 'explore;
+            }
+            let seq = gen.next(focus);
+            let Some(trace) = run(session, obj, &seq)? else {
+                sum.interrupted = true;
+                break 'explore;
+            };
+            sum.cases += 1;
+            if let Some(d) = divergence(&trace) {
+                candidates.push(Candidate {
+                    seq: seq[..trace.len()].to_vec(),
+                    divergence: d.clone(),
+                    trace,
+                });
+            } else if matches!(
+                trace.last().map(|s| &s.verdict),
+                Some(Verdict::Rejected { .. })
+            ) {
+                sum.rejected += 1;
+            }
+        }
+        if round % 32 == 0 {
+            reporter.event(&Event::Progress {
+                function: &obj.name,
+                cases: sum.cases,
+                done: sum.cases as f64 / total.max(1) as f64,
+                elapsed: start.elapsed(),
+            });
+        }
+    }
+    sum.elapsed = start.elapsed();
+    // One bug per method and way of diverging of the first diverging step; its shortest
+    // sequence represents it.
+    let mut bugs: BTreeMap<(usize, String), (Candidate, u64)> = BTreeMap::new();
+    for c in candidates {
+        let key = (c.seq[c.seq.len() - 1].target, c.divergence.signature());
+        match bugs.get_mut(&key) {
+            Some((best, seen)) => {
+                *seen += 1;
+                if c.seq.len() < best.seq.len() {
+                    *best = c;
+                }
+            }
+            None => {
+                bugs.insert(key, (c, 1));
+            }
+        }
+    }
+    let review = crate::check::review_context(opts);
+    let mut found: Vec<(String, crate::report::Finding)> = Vec::new();
+    // The corpus first: a stored sequence that still diverges is reported (or known), and a
+    // generated bug it shows is not reported twice.
+    for (path, seq) in store::load(&opts.corpus_root, &shelf(spec, &targets), &obj.name)? {
+        let shown = crate::check::display_path(&path);
+        let Some(trace) = run(session, obj, &seq)? else {
+            sum.interrupted = true;
+            break;
+        };
+        sum.replayed += 1;
+        let Some(d) = divergence(&trace).cloned() else {
+            let files: Vec<String> = crate::snapshot::files_of(&path)
+                .iter()
+                .map(|p| crate::check::display_path(p))
+                .collect();
+            crate::snapshot::agreed(&review, &path)?;
+            sum.fixed += 1;
+            reporter.event(&Event::CorpusFixed {
+                function: &obj.name,
+                path: &shown,
+                files: &files,
+            });
+            continue;
+        };
+        let seq = seq[..trace.len()].to_vec();
+        let key = (seq[seq.len() - 1].target, d.signature());
+        let mut f = render::finding(
+            obj,
+            &seq,
+            &trace,
+            &render::Counts {
+                signature: key.1.clone(),
+                seen: 0,
+                sequences: 0,
+                steps_before: seq.len() - 1,
+                accepted: 0,
+                tried: 0,
+            },
+        );
+        let r = crate::snapshot::review_body(
+            &review,
+            &path,
+            &render::snapshot_body(&f),
+            &render::description(&f),
+            &f.go_call,
+        )?;
+        bugs.remove(&key);
+        if let crate::snapshot::Review::Known { accepted } = &r {
+            sum.known += 1;
+            let snap = crate::check::display_path(accepted);
+            reporter.event(&Event::Known {
+                function: &f.function,
+                path: &shown,
+                snapshot: &snap,
+            });
+            continue;
+        }
+        f.origin = crate::report::Origin::Corpus(shown.clone());
+        f.corpus_file = Some(shown);
+        f.review = Some(crate::check::review_note(&r));
+        f.shrink = None;
+        found.push((render::prefix_key(&seq), f));
+    }
+    for ((target, signature), (c, seen)) in bugs {
+        if crate::supervise::interrupted().is_some() {
+            sum.interrupted = true;
+            break;
+        }
+        // Confirmation: from a fresh object, every step answers as before on each side.
+        let Some(again) = run(session, obj, &c.seq)? else {
+            sum.interrupted = true;
+            break;
+        };
+        if let Some((k, side)) = changed(&c.trace, &again) {
+            found.push((
+                String::new(),
+                render::nondeterministic(obj, &c.seq, &c.trace, &again, k, side),
+            ));
+            continue;
+        }
+        let mut diverges = |cand: &Sequence| -> Option<usize> {
+            let trace = session.run(obj, cand).ok()?;
+            let d = divergence(&trace)?;
+            let at = trace.len() - 1;
+            (cand[at].target == target && d.signature() == signature).then_some(at)
+        };
+        let before = c.seq.len() - 1;
+        let (min, stats) = shrink_sequence(&targets, c.seq, &opts.shrink, &mut diverges);
+        let Some(trace) = run(session, obj, &min)? else {
+            sum.interrupted = true;
+            break;
+        };
+        let key = render::prefix_key(&min);
+        // The same state reached by the same calls, observed through another method, is the
+        // same bug: merged, with the other way named.
+        if let Some((_, f)) = found.iter_mut().find(|(k, _)| !k.is_empty() && *k == key) {
+            if let Some(b) = f.bug.as_mut() {
+                b.seen += seen;
+                if b.further.len() < MAX_FURTHER {
+                    b.further.push(vec![(
+                        "also".to_string(),
+                        format!("{} ({signature})", render::last_call(obj, &min, &trace)),
+                    )]);
+                }
+            }
+            continue;
+        }
+        let mut f = render::finding(
+            obj,
+            &min,
+            &trace,
+            &render::Counts {
+                signature: signature.clone(),
+                seen,
+                sequences: sum.cases,
+                steps_before: before,
+                accepted: stats.accepted,
+                tried: stats.tried,
+            },
+        );
+        if review.ci {
+            f.review = Some(crate::report::ReviewNote::Unreviewed { pending: None });
+        } else {
+            let entry = store::write(
+                &opts.corpus_root,
+                &shelf(spec, &targets),
+                &obj.name,
+                &min,
+                &format!(
+                    "confirmed divergence: {} {signature}",
+                    finding_name(obj, target)
+                ),
+            )?;
+            let r = crate::snapshot::review_body(
+                &review,
+                &entry,
+                &render::snapshot_body(&f),
+                &render::description(&f),
+                &f.go_call,
+            )?;
+            f.corpus_file = Some(crate::check::display_path(&entry));
+            f.review = Some(crate::check::review_note(&r));
+        }
+        found.push((key, f));
+    }
+    for (_, f) in &found {
+        sum.findings += 1;
+        reporter.event(&Event::Finding(f));
+    }
+    Ok(sum)
+}
+
+/// The first step at which a side answered differently when the sequence ran again, and which.
+fn changed(first: &[StepRun], again: &[StepRun]) -> Option<(usize, Side)> {
+    for k in 0..first.len().max(again.len()) {
+        let (Some(a), Some(b)) = (first.get(k), again.get(k)) else {
+            return Some((k.min(again.len().saturating_sub(1)), Side::Go));
+        };
+        if a.go != b.go {
+            return Some((k, Side::Go));
+        }
+        if a.rust != b.rust {
+            return Some((k, Side::Rust));
+        }
+    }
+    None
+}
