@@ -194,7 +194,7 @@ fn check_object(
                 signature: key.1.clone(),
                 seen: 0,
                 sequences: 0,
-                steps_before: seq.len() - 1,
+                steps_before: seq.len(),
                 accepted: 0,
                 tried: 0,
             },
@@ -246,7 +246,7 @@ fn check_object(
             let at = trace.len() - 1;
             (cand[at].target == target && d.signature() == signature).then_some(at)
         };
-        let before = c.seq.len() - 1;
+        let before = c.seq.len();
         let (min, stats) = shrink_sequence(&targets, c.seq, &opts.shrink, &mut diverges);
         let Some(trace) = run(session, obj, &min)? else {
             sum.interrupted = true;
