@@ -42,8 +42,8 @@ use std::time::{Duration, Instant};
 
 use parity::endpoint::client::Client;
 use parity::endpoint::http::Request;
-use parity::endpoint::sequence::SequenceGen;
 use parity::generate::GenContext;
+use parity::sequence::{Endpoints, SequenceGen};
 
 const ECHO: &[u8] = b"GET /echo?x=12345 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
@@ -135,7 +135,8 @@ fn write_spec(dir: &Path, bin: &Path, steps: usize) -> PathBuf {
 fn requests_sent(spec_path: &Path, cases: u64) -> u64 {
     let spec = parity::spec::load(spec_path).expect("the bench spec loads");
     let ctx = GenContext::new(spec.generation);
-    let mut gen = SequenceGen::new(&spec, 1, &ctx);
+    let targets = Endpoints(&spec);
+    let mut gen = SequenceGen::new(&targets, 1, &ctx);
     (0..cases).map(|_| 3 * (1 + gen.next(0).len() as u64)).sum()
 }
 

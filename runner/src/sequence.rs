@@ -303,7 +303,7 @@ fn pass(
             if k + 1 >= cur.len() {
                 continue;
             }
-            let cand = without(&cur, k);
+            let cand = without(cur, k);
             if attempt(cand, stats, cur) {
                 changed = true;
             }

@@ -259,7 +259,7 @@ fn go_test(obj: &ObjectSpec, seq: &Sequence, trace: &[StepRun]) -> String {
     if obj.constructor.error {
         s.push_str(&format!("\t{v}, err := {ctor}\n"));
         if last > 0 {
-            s.push_str(&format!("\tif err != nil {{\n\t\tt.Fatal(err)\n\t}}\n"));
+            s.push_str("\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n");
         }
     } else {
         s.push_str(&format!("\t{v} := {ctor}\n"));
