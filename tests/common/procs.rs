@@ -1,6 +1,6 @@
 //! Processes a test's own parity run started, tracked by PID (never by global process lists):
 //! a parity run in its own process group whose descendants are recorded while it runs, signalled,
-//! and checked to be gone. Used by tests/stopping.rs and tests/endpoints.rs.
+//! and checked to be gone. Used by tests/stopping.rs, tests/endpoints.rs and tests/objects.rs.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -219,5 +219,27 @@ impl Drop for Parity {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Parity {
+    /// Waits for parity to exit by itself (within `deadline`), recording every descendant on the
+    /// way; returns its exit code and stdout. For runs that start, restart and stop harnesses as
+    /// they go, whose processes are then checked with [`Parity::assert_descendants_gone`].
+    pub fn run_to_end(&mut self, deadline: Duration) -> (Option<i32>, String) {
+        let started = Instant::now();
+        let status = loop {
+            self.seen.extend(descendants(self.pid()));
+            if let Some(s) = self.child.try_wait().expect("waiting for parity") {
+                break s;
+            }
+            assert!(
+                started.elapsed() < deadline,
+                "parity did not finish within {deadline:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let out = self.out.take().map(|h| h.join().unwrap_or_default());
+        (status.code(), out.unwrap_or_default())
     }
 }
