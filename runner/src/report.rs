@@ -583,16 +583,30 @@ impl<W: Write> HumanReporter<W> {
             if b.cases > 0 {
                 writeln!(
                     o,
-                    "  seen in    {} of {} inputs ({})",
+                    "  seen in    {} of {} {} ({})",
                     thousands(b.seen),
                     thousands(b.cases),
+                    if f.sequence.is_some() {
+                        "sequences"
+                    } else {
+                        "inputs"
+                    },
                     b.signature
                 )?;
             } else {
                 writeln!(o, "  diverges   {}", b.signature)?;
             }
             for input in &b.further {
-                let shown: Vec<String> = input.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                let shown: Vec<String> = input
+                    .iter()
+                    .map(|(n, v)| {
+                        if n.is_empty() {
+                            v.clone()
+                        } else {
+                            format!("{n} = {v}")
+                        }
+                    })
+                    .collect();
                 writeln!(o, "  also       {}", shown.join(", "))?;
             }
         }

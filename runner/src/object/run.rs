@@ -223,6 +223,7 @@ fn check_object(
         f.shrink = None;
         found.push((render::prefix_key(&seq), f));
     }
+    let mut fresh: Vec<Fresh> = Vec::new();
     for ((target, signature), (c, seen)) in bugs {
         if crate::supervise::interrupted().is_some() {
             sum.interrupted = true;
@@ -256,18 +257,14 @@ fn check_object(
         // The same state reached by the same calls, observed through another method, is the
         // same bug: merged, with the other way named.
         if let Some((_, f)) = found.iter_mut().find(|(k, _)| !k.is_empty() && *k == key) {
-            if let Some(b) = f.bug.as_mut() {
-                b.seen += seen;
-                if b.further.len() < MAX_FURTHER {
-                    b.further.push(vec![(
-                        "also".to_string(),
-                        format!("{} ({signature})", render::last_call(obj, &min, &trace)),
-                    )]);
-                }
-            }
+            also(
+                f,
+                seen,
+                format!("{} ({signature})", render::last_call(obj, &min, &trace)),
+            );
             continue;
         }
-        let mut f = render::finding(
+        let f = render::finding(
             obj,
             &min,
             &trace,
@@ -280,6 +277,24 @@ fn check_object(
                 tried: stats.tried,
             },
         );
+        fresh.push(Fresh {
+            target,
+            signature,
+            seq: min,
+            trace,
+            seen,
+            finding: f,
+        });
+    }
+    let fresh = merge_observers(session, obj, fresh)?;
+    for Fresh {
+        target,
+        signature,
+        seq: min,
+        finding: mut f,
+        ..
+    } in fresh
+    {
         if review.ci {
             f.review = Some(crate::report::ReviewNote::Unreviewed { pending: None });
         } else {
@@ -303,13 +318,85 @@ fn check_object(
             f.corpus_file = Some(crate::check::display_path(&entry));
             f.review = Some(crate::check::review_note(&r));
         }
-        found.push((key, f));
+        found.push((render::prefix_key(&min), f));
     }
     for (_, f) in &found {
         sum.findings += 1;
         reporter.event(&Event::Finding(f));
     }
     Ok(sum)
+}
+
+/// A confirmed, minimized bug not yet stored.
+struct Fresh {
+    target: usize,
+    signature: String,
+    seq: Sequence,
+    trace: Vec<StepRun>,
+    seen: u64,
+    finding: crate::report::Finding,
+}
+
+/// Counts `seen` more sequences into `f`'s bug and names another way it showed.
+fn also(f: &mut crate::report::Finding, seen: u64, line: String) {
+    if let Some(b) = f.bug.as_mut() {
+        b.seen += seen;
+        if b.further.len() < MAX_FURTHER {
+            b.further.push(vec![(String::new(), line)]);
+        }
+    }
+}
+
+/// Merges bugs that are one wrong state observed through two methods: each one's diverging
+/// call, made after the other's calls (with the arguments it was sent), diverges as it did.
+/// Both directions must hold, so that two bugs whose triggering calls merely overlap stay two.
+fn merge_observers(
+    session: &mut Session,
+    obj: &ObjectSpec,
+    fresh: Vec<Fresh>,
+) -> Result<Vec<Fresh>, CheckError> {
+    let mut kept: Vec<Fresh> = Vec::new();
+    'next: for b in fresh {
+        for a in kept.iter_mut() {
+            if a.target == b.target || crate::supervise::interrupted().is_some() {
+                continue;
+            }
+            if observes(session, obj, &a.seq, &b)? && observes(session, obj, &b.seq, a)? {
+                let line = format!(
+                    "{} after the calls before it ({})",
+                    render::last_call(obj, &b.seq, &b.trace),
+                    b.signature
+                );
+                also(&mut a.finding, b.seen, line);
+                continue 'next;
+            }
+        }
+        kept.push(b);
+    }
+    Ok(kept)
+}
+
+/// Whether `bug`'s diverging call, made after the calls of `seq` but its last, diverges the
+/// way it did.
+fn observes(
+    session: &mut Session,
+    obj: &ObjectSpec,
+    seq: &Sequence,
+    bug: &Fresh,
+) -> Result<bool, CheckError> {
+    let mut cand: Sequence = seq[..seq.len() - 1].to_vec();
+    let mut last = bug.seq[bug.seq.len() - 1].clone();
+    last.inputs = bug.trace[bug.trace.len() - 1].go_inputs.clone();
+    last.sources = vec![None; last.inputs.len()];
+    cand.push(last);
+    if !crate::sequence::valid(&ObjectTargets(obj), &cand) {
+        return Ok(false);
+    }
+    let Some(trace) = run(session, obj, &cand)? else {
+        return Ok(false);
+    };
+    Ok(trace.len() == cand.len()
+        && divergence(&trace).is_some_and(|d| d.signature() == bug.signature))
 }
 
 /// The first step at which a side answered differently when the sequence ran again, and which.
