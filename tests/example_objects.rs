@@ -168,3 +168,43 @@ fn the_naive_ledger_report_is_snapshotted() {
         .collect();
     insta::assert_snapshot!("naive_ledger_report", stable.join("\n"));
 }
+
+#[test]
+fn stored_sequences_are_replayed_first_and_accepted_ones_are_known() {
+    let corpus = tempfile::tempdir().unwrap();
+    let args = ["check", "specs/example-ledger-naive.toml", "--seed", "1"];
+    let first = parity(&args, corpus.path());
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first));
+    let dir = corpus.path().join("example-ledger-naive").join("Ledger");
+    let files = |ext: &str| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(ext))
+            .collect();
+        v.sort();
+        v
+    };
+    let entries = files(".json");
+    assert!(!entries.is_empty(), "{}", text(&first));
+    // One pending snapshot per stored sequence; accepting them all makes every bug known.
+    let pending = files(".snap.new");
+    assert_eq!(pending.len(), entries.len());
+    for p in pending {
+        let accepted = p.with_extension("");
+        std::fs::rename(&p, &accepted).unwrap();
+    }
+    let again = parity(&args, corpus.path());
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        stdout.contains(&format!("apart from {} known divergences", entries.len())),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("DIVERGENCE"), "{stdout}");
+    assert_eq!(
+        files(".json"),
+        entries,
+        "no new entry for a bug already stored"
+    );
+}

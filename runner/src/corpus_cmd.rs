@@ -244,6 +244,34 @@ fn list(c: &Common) -> Result<(), CheckError> {
     if c.function.is_none() {
         // Folders for functions the spec no longer has: their entries are never replayed.
         let known: HashSet<&str> = spec.functions.iter().map(|f| f.name.as_str()).collect();
+        // Objects' and endpoints' folders hold sequences, which `check` replays and reviews.
+        let sequences: HashSet<&str> = spec
+            .objects
+            .iter()
+            .map(|o| o.name.as_str())
+            .chain(spec.endpoints.iter().map(|e| e.name.as_str()))
+            .collect();
+        let known: HashSet<&str> = known.union(&sequences).copied().collect();
+        let mut folders: Vec<&str> = sequences.iter().copied().collect();
+        folders.sort();
+        for name in folders {
+            let dir = root.join(name);
+            let n = std::fs::read_dir(&dir)
+                .map(|l| {
+                    l.filter_map(|e| e.ok())
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                        .count()
+                })
+                .unwrap_or(0);
+            if n > 0 {
+                println!(
+                    "
+{name}: {n} stored sequence{} in {} (replayed and reviewed by `parity check`; `corpus replay`, `reminimize` and `prune` handle function entries only)",
+                    if n == 1 { "" } else { "s" },
+                    shown(&dir)
+                );
+            }
+        }
         if let Ok(listing) = std::fs::read_dir(&root) {
             let mut stale: Vec<String> = listing
                 .filter_map(|e| e.ok())

@@ -161,6 +161,8 @@ fn check_object(
     }
     let review = crate::check::review_context(opts);
     let mut found: Vec<(String, crate::report::Finding)> = Vec::new();
+    // Replayed bugs, which a generated one may be another view of.
+    let mut prior: Vec<Prior> = Vec::new();
     // The corpus first: a stored sequence that still diverges is reported (or known), and a
     // generated bug it shows is not reported twice.
     for (path, seq) in store::load(&opts.corpus_root, &shelf(spec, &targets), &obj.name)? {
@@ -207,6 +209,14 @@ fn check_object(
             &f.go_call,
         )?;
         bugs.remove(&key);
+        let known = matches!(r, crate::snapshot::Review::Known { .. });
+        prior.push(Prior {
+            target: key.0,
+            signature: key.1.clone(),
+            seq: seq.clone(),
+            trace: trace.clone(),
+            found: (!known).then_some(found.len()),
+        });
         if let crate::snapshot::Review::Known { accepted } = &r {
             sum.known += 1;
             let snap = crate::check::display_path(accepted);
@@ -286,7 +296,10 @@ fn check_object(
             finding: f,
         });
     }
-    let fresh = merge_observers(session, obj, fresh)?;
+    let (fresh, into_prior) = merge_observers(session, obj, &prior, fresh)?;
+    for (i, seen, line) in into_prior {
+        also(&mut found[i].1, seen, line);
+    }
     for Fresh {
         target,
         signature,
@@ -327,6 +340,15 @@ fn check_object(
     Ok(sum)
 }
 
+/// A bug replayed from the corpus: a finding (`found`, its index) or a known divergence.
+struct Prior {
+    target: usize,
+    signature: String,
+    seq: Sequence,
+    trace: Vec<StepRun>,
+    found: Option<usize>,
+}
+
 /// A confirmed, minimized bug not yet stored.
 struct Fresh {
     target: usize,
@@ -350,43 +372,68 @@ fn also(f: &mut crate::report::Finding, seen: u64, line: String) {
 /// Merges bugs that are one wrong state observed through two methods: each one's diverging
 /// call, made after the other's calls (with the arguments it was sent), diverges as it did.
 /// Both directions must hold, so that two bugs whose triggering calls merely overlap stay two.
+/// A generated bug that is a replayed one seen another way is not reported again: it goes into
+/// that finding's "also" lines (returned as its index, count and line), or nowhere when the
+/// replayed one is known.
+#[allow(clippy::type_complexity)]
 fn merge_observers(
     session: &mut Session,
     obj: &ObjectSpec,
+    prior: &[Prior],
     fresh: Vec<Fresh>,
-) -> Result<Vec<Fresh>, CheckError> {
+) -> Result<(Vec<Fresh>, Vec<(usize, u64, String)>), CheckError> {
     let mut kept: Vec<Fresh> = Vec::new();
+    let mut into_prior = Vec::new();
     'next: for b in fresh {
+        let line = |b: &Fresh| {
+            format!(
+                "{} after the calls before it ({})",
+                render::last_call(obj, &b.seq, &b.trace),
+                b.signature
+            )
+        };
+        for p in prior {
+            if p.target == b.target || crate::supervise::interrupted().is_some() {
+                continue;
+            }
+            if observes(session, obj, &p.seq, &b.seq, &b.trace, &b.signature)?
+                && observes(session, obj, &b.seq, &p.seq, &p.trace, &p.signature)?
+            {
+                if let Some(i) = p.found {
+                    into_prior.push((i, b.seen, line(&b)));
+                }
+                continue 'next;
+            }
+        }
         for a in kept.iter_mut() {
             if a.target == b.target || crate::supervise::interrupted().is_some() {
                 continue;
             }
-            if observes(session, obj, &a.seq, &b)? && observes(session, obj, &b.seq, a)? {
-                let line = format!(
-                    "{} after the calls before it ({})",
-                    render::last_call(obj, &b.seq, &b.trace),
-                    b.signature
-                );
-                also(&mut a.finding, b.seen, line);
+            if observes(session, obj, &a.seq, &b.seq, &b.trace, &b.signature)?
+                && observes(session, obj, &b.seq, &a.seq, &a.trace, &a.signature)?
+            {
+                also(&mut a.finding, b.seen, line(&b));
                 continue 'next;
             }
         }
         kept.push(b);
     }
-    Ok(kept)
+    Ok((kept, into_prior))
 }
 
-/// Whether `bug`'s diverging call, made after the calls of `seq` but its last, diverges the
-/// way it did.
+/// Whether the diverging call of `bug_seq` (as its `bug_trace` sent it to Go), made after the
+/// calls of `seq` but its last, diverges as `signature` says.
 fn observes(
     session: &mut Session,
     obj: &ObjectSpec,
     seq: &Sequence,
-    bug: &Fresh,
+    bug_seq: &Sequence,
+    bug_trace: &[StepRun],
+    signature: &str,
 ) -> Result<bool, CheckError> {
     let mut cand: Sequence = seq[..seq.len() - 1].to_vec();
-    let mut last = bug.seq[bug.seq.len() - 1].clone();
-    last.inputs = bug.trace[bug.trace.len() - 1].go_inputs.clone();
+    let mut last = bug_seq[bug_seq.len() - 1].clone();
+    last.inputs = bug_trace[bug_trace.len() - 1].go_inputs.clone();
     last.sources = vec![None; last.inputs.len()];
     cand.push(last);
     if !crate::sequence::valid(&ObjectTargets(obj), &cand) {
@@ -395,8 +442,7 @@ fn observes(
     let Some(trace) = run(session, obj, &cand)? else {
         return Ok(false);
     };
-    Ok(trace.len() == cand.len()
-        && divergence(&trace).is_some_and(|d| d.signature() == bug.signature))
+    Ok(trace.len() == cand.len() && divergence(&trace).is_some_and(|d| d.signature() == signature))
 }
 
 /// The first step at which a side answered differently when the sequence ran again, and which.
