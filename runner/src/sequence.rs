@@ -250,8 +250,11 @@ pub fn shrink_sequence(
     let mut stats = SeqShrunk::default();
     let mut cur = seq;
     let start = std::time::Instant::now();
-    let out_of_budget =
-        |stats: &SeqShrunk| stats.tried >= budget.max_iters || start.elapsed() >= budget.max_time;
+    let out_of_budget = |stats: &SeqShrunk| {
+        stats.tried >= budget.max_iters
+            || start.elapsed() >= budget.max_time
+            || crate::supervise::interrupted().is_some()
+    };
     let keep = usize::from(targets.first().is_some());
     // Passes repeat while one accepts something: a value made simpler may let a step go.
     loop {
@@ -274,8 +277,11 @@ fn pass(
     start: std::time::Instant,
     diverges: &mut dyn FnMut(&Sequence) -> Option<usize>,
 ) {
-    let out_of_budget =
-        |stats: &SeqShrunk| stats.tried >= budget.max_iters || start.elapsed() >= budget.max_time;
+    let out_of_budget = |stats: &SeqShrunk| {
+        stats.tried >= budget.max_iters
+            || start.elapsed() >= budget.max_time
+            || crate::supervise::interrupted().is_some()
+    };
     // One try: run the candidate unless it breaks a precondition; keep it, cut, if it diverges.
     let mut attempt = |cand: Sequence, stats: &mut SeqShrunk, cur: &mut Sequence| -> bool {
         if !valid(targets, &cand) {
