@@ -291,6 +291,19 @@ impl Lane {
         Ok(lane)
     }
 
+    /// Starts a Go lane and a Rust lane at once (each reads its handshake meanwhile).
+    pub(crate) fn start_pair(
+        go: &HarnessCommand,
+        rust: &HarnessCommand,
+    ) -> Result<(Lane, Lane), StartError> {
+        let (go, rust) = thread::scope(|s| {
+            let g = s.spawn(|| Lane::start(go));
+            let r = Lane::start(rust);
+            (g.join().expect("lane start does not panic"), r)
+        });
+        Ok((go?, rust?))
+    }
+
     pub(crate) fn send(&self, bytes: Vec<u8>) {
         if let Some(tx) = &self.to_child {
             // A send error means the writer saw the child die; the reader will report it.
@@ -553,14 +566,10 @@ impl Executor {
         rust: &HarnessCommand,
         timeout: Duration,
     ) -> Result<Executor, StartError> {
-        let (go, rust) = thread::scope(|s| {
-            let g = s.spawn(|| Lane::start(go));
-            let r = Lane::start(rust);
-            (g.join().expect("lane start does not panic"), r)
-        });
+        let (go, rust) = Lane::start_pair(go, rust)?;
         Ok(Executor {
-            go: go?,
-            rust: rust?,
+            go,
+            rust,
             timeout,
             next_id: 1,
             batch: 16,

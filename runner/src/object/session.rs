@@ -47,14 +47,10 @@ impl Session {
         rust: &HarnessCommand,
         timeout: Duration,
     ) -> Result<Session, StartError> {
-        let (g, r) = std::thread::scope(|s| {
-            let g = s.spawn(|| Lane::start(go));
-            let r = Lane::start(rust);
-            (g.join().expect("lane start does not panic"), r)
-        });
+        let (go, rust) = Lane::start_pair(go, rust)?;
         Ok(Session {
-            go: g?,
-            rust: r?,
+            go,
+            rust,
             timeout,
             next_id: 1,
         })

@@ -11,7 +11,7 @@ use super::model::{FunctionSpec, Location};
 use super::object::{MethodSpec, ObjectSpec, Precondition, Ref, Take};
 use super::raw::object::{RawMethod, RawObject};
 use super::raw::RawArg;
-use super::validate::{argument, function_at, name_ok, Types};
+use super::validate::{argument, function_at, name_ok, registered_name, Types};
 use crate::value::Type;
 
 /// Default most calls per sequence after the constructor: enough to pass a small capacity or
@@ -58,20 +58,8 @@ pub(crate) fn objects(
 fn object(o: &Spanned<RawObject>, types: &Types, text: &str, d: &mut Diags) -> ObjectSpec {
     let r = o.get_ref();
     let name = r.name.get_ref().clone();
-    let registered = |key: &str, v: &Option<Spanned<String>>, d: &mut Diags| match v {
-        Some(s) if s.get_ref().is_empty() => {
-            d.at(
-                s.span().start,
-                format!("`{key}` is empty"),
-                Some(format!("leave `{key}` out to use the object's `name`")),
-            );
-            name.clone()
-        }
-        Some(s) => s.get_ref().clone(),
-        None => name.clone(),
-    };
-    let go_name = registered("go", &r.go, d);
-    let rust_name = registered("rust", &r.rust, d);
+    let go_name = registered_name("go", &r.go, &name, "object", d);
+    let rust_name = registered_name("rust", &r.rust, &name, "object", d);
     let mut constructor = FunctionSpec::new("new", vec![], vec![], false);
     constructor.go_name = go_name.clone();
     constructor.rust_name = rust_name.clone();

@@ -585,20 +585,8 @@ pub(crate) fn function_at(
             Some("the name is used in reports and in the corpus path; set `go = \"…\"` / `rust = \"…\"` if the registered names differ".into()),
         );
     }
-    let registered = |key: &str, v: &Option<Spanned<String>>, d: &mut Diags| match v {
-        Some(s) if s.get_ref().is_empty() => {
-            d.at(
-                s.span().start,
-                format!("`{key}` is empty"),
-                Some(format!("leave `{key}` out to use the function's `name`")),
-            );
-            name.clone()
-        }
-        Some(s) => s.get_ref().clone(),
-        None => name.clone(),
-    };
-    let go_name = registered("go", &raw.go, d);
-    let rust_name = registered("rust", &raw.rust, d);
+    let go_name = registered_name("go", &raw.go, &name, "function", d);
+    let rust_name = registered_name("rust", &raw.rust, &name, "function", d);
     let lookup = |n: &str| types.lookup(n);
     let mut args = Vec::new();
     let mut arg_names: HashSet<&str> = HashSet::new();
@@ -641,6 +629,29 @@ pub(crate) fn function_at(
         rust_results: Vec::new(),
         go_params: Vec::new(),
         location: Location { line, column },
+    }
+}
+
+/// The registered name a `go` or `rust` key gives (`name` when it is absent); an empty one is
+/// reported. `what` names the table (`function`, `object`) in the hint.
+pub(crate) fn registered_name(
+    key: &str,
+    v: &Option<Spanned<String>>,
+    name: &str,
+    what: &str,
+    d: &mut Diags,
+) -> String {
+    match v {
+        Some(s) if s.get_ref().is_empty() => {
+            d.at(
+                s.span().start,
+                format!("`{key}` is empty"),
+                Some(format!("leave `{key}` out to use the {what}'s `name`")),
+            );
+            name.to_string()
+        }
+        Some(s) => s.get_ref().clone(),
+        None => name.to_string(),
     }
 }
 
