@@ -364,6 +364,43 @@ fn pass(
     }
 }
 
+/// What a run knows about a sequence bug besides its sequence.
+pub struct Counts {
+    /// The way of diverging.
+    pub signature: String,
+    /// How many generated sequences diverged this way.
+    pub seen: u64,
+    /// How many sequences of the target were run.
+    pub sequences: u64,
+    /// Steps of the shortest generated sequence, before shrinking.
+    pub steps_before: usize,
+    /// Shrink candidates accepted.
+    pub accepted: u64,
+    /// Shrink candidates tried.
+    pub tried: u64,
+}
+
+impl Counts {
+    /// Fills a sequence finding's shrink note, bug note and steps before shrinking.
+    pub fn apply(&self, f: &mut crate::report::Finding) {
+        f.shrink = Some(crate::report::ShrinkNote {
+            accepted: self.accepted,
+            tried: self.tried,
+            stopped: crate::shrink::Stopped::Minimal,
+            budget_hint: None,
+        });
+        f.bug = Some(crate::report::BugNote {
+            signature: self.signature.clone(),
+            seen: self.seen,
+            cases: self.sequences,
+            further: Vec::new(),
+        });
+        if let Some(h) = f.sequence.as_mut() {
+            h.steps_before = self.steps_before;
+        }
+    }
+}
+
 /// The endpoints of a spec as [`Targets`].
 pub struct Endpoints<'a>(pub &'a Spec);
 

@@ -8,28 +8,11 @@ use super::http::{Answer, Request};
 use super::response::Difference;
 use crate::compare::Divergence;
 use crate::outcome::{Class, Side};
-use crate::report::{
-    BugNote, Finding, FindingKind, Origin, SequenceKind, SequenceNote, ShrinkNote,
-};
+use crate::report::{Finding, FindingKind, Origin, SequenceKind, SequenceNote};
 use crate::sequence::Sequence;
-use crate::shrink::Stopped;
 use crate::spec::Spec;
 
-/// What the run knows about a bug besides its sequence.
-pub struct Counts {
-    /// The way of diverging.
-    pub signature: String,
-    /// How many generated sequences diverged this way.
-    pub seen: u64,
-    /// How many sequences of the endpoint were run.
-    pub sequences: u64,
-    /// Steps of the shortest generated sequence, before shrinking.
-    pub steps_before: usize,
-    /// Shrink candidates accepted.
-    pub accepted: u64,
-    /// Shrink candidates tried.
-    pub tried: u64,
-}
+pub use crate::sequence::Counts;
 
 /// The finding of a confirmed, minimized diverging sequence.
 pub fn finding(
@@ -60,20 +43,8 @@ pub fn finding(
         rust: Some(first.rust.clone()),
         shape: String::new(),
     };
-    f.shrink = Some(ShrinkNote {
-        accepted: counts.accepted,
-        tried: counts.tried,
-        stopped: Stopped::Minimal,
-        budget_hint: None,
-    });
-    f.bug = Some(BugNote {
-        signature: counts.signature.clone(),
-        seen: counts.seen,
-        cases: counts.sequences,
-        further: Vec::new(),
-    });
+    counts.apply(&mut f);
     if let Some(h) = f.sequence.as_mut() {
-        h.steps_before = counts.steps_before;
         h.differences = diffs.iter().map(|d| d.to_string()).collect();
         h.go_test = go_test(spec, seq, trace);
         h.rust_test = rust_test(spec, seq, trace);

@@ -8,29 +8,12 @@ use super::targets::ObjectTargets;
 use crate::compare::{Divergence, Verdict};
 use crate::outcome::{Outcome, Side};
 use crate::readable;
-use crate::report::{
-    BugNote, Finding, FindingKind, Origin, SequenceKind, SequenceNote, ShrinkNote,
-};
+use crate::report::{Finding, FindingKind, Origin, SequenceKind, SequenceNote};
 use crate::sequence::{Sequence, Targets};
-use crate::shrink::Stopped;
 use crate::spec::{FunctionSpec, ObjectSpec};
 use crate::value::Type;
 
-/// What the run knows about a bug besides its sequence.
-pub struct Counts {
-    /// The way of diverging.
-    pub signature: String,
-    /// How many generated sequences diverged this way.
-    pub seen: u64,
-    /// How many sequences of the object were run.
-    pub sequences: u64,
-    /// Calls of the shortest generated sequence, before shrinking.
-    pub steps_before: usize,
-    /// Shrink candidates accepted.
-    pub accepted: u64,
-    /// Shrink candidates tried.
-    pub tried: u64,
-}
+pub use crate::sequence::Counts;
 
 /// The variable a rendered test holds the object in: `ledger` for `Ledger`.
 fn var(obj: &ObjectSpec) -> String {
@@ -202,21 +185,7 @@ fn base(obj: &ObjectSpec, seq: &Sequence, trace: &[StepRun]) -> Finding {
 /// The finding of a confirmed, minimized diverging sequence.
 pub fn finding(obj: &ObjectSpec, seq: &Sequence, trace: &[StepRun], counts: &Counts) -> Finding {
     let mut f = base(obj, seq, trace);
-    f.shrink = Some(ShrinkNote {
-        accepted: counts.accepted,
-        tried: counts.tried,
-        stopped: Stopped::Minimal,
-        budget_hint: None,
-    });
-    f.bug = Some(BugNote {
-        signature: counts.signature.clone(),
-        seen: counts.seen,
-        cases: counts.sequences,
-        further: Vec::new(),
-    });
-    if let Some(h) = f.sequence.as_mut() {
-        h.steps_before = counts.steps_before;
-    }
+    counts.apply(&mut f);
     f
 }
 
